@@ -1,0 +1,34 @@
+// How the VM ends: the first stop request wins and fixes the exit status and
+// the reason; every vCPU is then kicked out of KVM_RUN and the main thread,
+// waiting in wait_for_stop(), tears the VM down.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace vmm {
+
+class VmLifecycle {
+ public:
+  // Returns true when this call was the one that stopped the VM.
+  bool request_stop(int exit_status, std::string reason);
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+  void wait_for_stop();
+  int exit_status() const;
+  std::string reason() const;
+  // Called once, on the first stop request, to get vCPUs out of KVM_RUN.
+  void set_kicker(std::function<void()> kicker);
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable stopped_;
+  std::atomic<bool> stopping_{false};
+  int exit_status_ = 0;
+  std::string reason_;
+  std::function<void()> kicker_;
+};
+
+}  // namespace vmm
