@@ -1,6 +1,6 @@
 #include "vmm/vcpu/exit_counters.h"
 
-#include <linux/kvm.h>
+#include "vmm/kvm/kvm_uapi.h"
 
 namespace vmm {
 

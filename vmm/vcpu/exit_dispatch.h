@@ -3,7 +3,7 @@
 // (Firecracker's split of exit handling from the run loop).
 #pragma once
 
-#include <linux/kvm.h>
+#include "vmm/kvm/kvm_uapi.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,59 @@
+#include "vmm/app/device_thread.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/buffer.hpp>
+
+#include "vmm/core/exit_status.h"
+
+namespace vmm {
+
+DeviceThread::DeviceThread(VmLifecycle& lifecycle)
+    : lifecycle_(lifecycle), work_(context_.get_executor()), signals_(context_) {}
+
+DeviceThread::~DeviceThread() { stop(); }
+
+void DeviceThread::watch_stop_signals() {
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    lifecycle_.request_stop(kStatusSignalBase + signal,
+                            std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+  });
+}
+
+void DeviceThread::forward_input(int fd, Uart16550& uart) {
+  int own = dup(fd);  // the descriptor object closes what it holds; stdin stays open
+  if (own < 0) return;
+  input_ = std::make_unique<boost::asio::posix::stream_descriptor>(context_, own);
+  input_uart_ = &uart;
+  read_input();
+}
+
+void DeviceThread::read_input() {
+  input_->async_read_some(boost::asio::buffer(input_buffer_),
+                          [this](const boost::system::error_code& error, size_t n) {
+                            if (error) return;  // EOF or closed: no more console input
+                            input_uart_->receive(std::span(input_buffer_.data(), n));
+                            read_input();
+                          });
+}
+
+void DeviceThread::start() {
+  thread_ = std::thread([this] { context_.run(); });
+}
+
+void DeviceThread::stop() {
+  if (!thread_.joinable()) return;
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  if (input_) input_->cancel(ignored);
+  work_.reset();
+  context_.stop();
+  thread_.join();
+}
+
+}  // namespace vmm

@@ -1,0 +1,96 @@
+// vmm: parse, build the VM, run it, report. Every error reaches the user as
+// one line on stderr; bad input exits with status 2 before anything starts.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "vmm/app/bundled_guest.h"
+#include "vmm/app/vm.h"
+#include "vmm/cli/command_line.h"
+#include "vmm/core/exit_status.h"
+#include "vmm/loader/guest_image_file.h"
+#include "vmm/loader/pvh_loader.h"
+
+namespace vmm {
+namespace {
+
+int fail(int status, const std::string& message) {
+  std::fprintf(stderr, "vmm: %s\n", message.c_str());
+  return status;
+}
+
+void set_up_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("vmm");
+  logger->set_pattern("[%H:%M:%S.%e] [%^%l%$] %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+Result<void> write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return make_error("cannot write '" + path + "'");
+  out << text;
+  if (!out.flush()) return make_error("cannot write '" + path + "'");
+  return ok();
+}
+
+int report(const VmConfig& config, const VmStats& stats) {
+  if (stats.exit_status != kStatusPoweredOff) std::fprintf(stderr, "vmm: %s\n", stats.stop_reason.c_str());
+  else spdlog::info("{}", stats.stop_reason);
+  if (config.print_stats) print_stats_table(stats, std::cout);
+  std::cout.flush();
+  if (config.stats_json_path) {
+    auto written = write_file(*config.stats_json_path, stats_to_json(stats));
+    if (!written.ok()) return fail(kStatusVmmError, "--stats-json: " + written.error().message);
+  }
+  return stats.exit_status;
+}
+
+int run(const std::vector<std::string>& args) {
+  auto parsed = parse_command_line(args);
+  if (!parsed.ok()) return fail(kStatusUsageError, parsed.error().message);
+  if (parsed->kind == CommandLine::Kind::kPrintAndExit) {
+    std::cout << parsed->output;
+    return 0;
+  }
+  const VmConfig& config = parsed->config;
+  set_up_logging(config.log_level);
+
+  std::vector<uint8_t> file_image;
+  std::span<const uint8_t> image = bundled_guest_image();
+  std::string image_name = "bundled guest";
+  if (config.guest_path) {
+    auto read = read_guest_image(*config.guest_path);
+    if (!read.ok()) return fail(kStatusUsageError, read.error().message);
+    file_image = std::move(*read);
+    image = file_image;
+    image_name = *config.guest_path;
+  }
+  auto memory = GuestMemory::create(config.memory_bytes);
+  if (!memory.ok()) return fail(kStatusVmmError, memory.error().message);
+  auto kernel = load_pvh_elf(image, *memory);
+  if (!kernel.ok()) return fail(kStatusUsageError, "guest image '" + image_name + "': " + kernel.error().message);
+
+  auto kvm = open_kvm();
+  if (!kvm.ok()) return fail(kStatusVmmError, kvm.error().message);
+  auto max_vcpus = (*kvm)->max_vcpus();
+  if (!max_vcpus.ok()) return fail(kStatusVmmError, max_vcpus.error().message);
+  if (config.vcpus > static_cast<uint32_t>(*max_vcpus))
+    return fail(kStatusUsageError, "--smp: " + std::to_string(config.vcpus) +
+                                       " exceeds this host's KVM limit of " + std::to_string(*max_vcpus));
+  auto vm = Vm::create(config, **kvm, std::move(*memory), kernel->entry_gpa);
+  if (!vm.ok()) return fail(kStatusVmmError, vm.error().message);
+  VmStats stats = (*vm)->run();
+  return report(config, stats);
+}
+
+}  // namespace
+}  // namespace vmm
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return vmm::run(args);
+}

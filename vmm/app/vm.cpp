@@ -1,0 +1,135 @@
+#include "vmm/app/vm.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "abi/platform.h"
+#include "devices/acpi_sleep.h"
+#include "devices/debug_exit.h"
+#include "vmm/acpi/acpi_tables.h"
+#include "vmm/app/terminal_mode.h"
+#include "vmm/cpu/pvh_boot.h"
+#include "vmm/cpu/vcpu_setup.h"
+#include "vmm/cpu/vm_setup.h"
+#include "vmm/loader/e820.h"
+#include "vmm/loader/start_info.h"
+
+namespace vmm {
+
+namespace {
+
+constexpr uint64_t kUartPorts = 8;
+constexpr uint64_t kDebugExitPorts = 2;  // QEMU's isa-debug-exit default iosize
+constexpr uint64_t kAcpiSleepPorts = 2;  // control, status
+
+}  // namespace
+
+Vm::Vm(const VmConfig& config, GuestMemory memory)
+    : config_(config), memory_(std::move(memory)) {}
+
+Vm::~Vm() {
+  for (auto& thread : vcpu_threads_) thread->join();
+  if (device_thread_) device_thread_->stop();
+  lifecycle_.set_kicker(nullptr);
+}
+
+Result<std::unique_ptr<Vm>> Vm::create(const VmConfig& config, KvmSystem& kvm,
+                                       GuestMemory memory, uint64_t entry_gpa) {
+  std::unique_ptr<Vm> vm(new Vm(config, std::move(memory)));
+  vm->kvm_vm_ = VMM_TRY(kvm.create_vm());
+  VMM_TRY_VOID(configure_vm(*vm->kvm_vm_));
+  VMM_TRY_VOID(vm->map_memory());
+  VMM_TRY_VOID(vm->write_boot_data());
+  VMM_TRY_VOID(vm->add_devices());
+  VMM_TRY_VOID(vm->create_vcpus(kvm, entry_gpa));
+  return vm;
+}
+
+Result<void> Vm::map_memory() {
+  uint32_t slot = 0;
+  for (const auto& region : memory_.regions())
+    VMM_TRY_VOID(kvm_vm_->set_user_memory_region(slot++, region.gpa, region.mapping.size(),
+                                                 region.mapping.data()));
+  return ok();
+}
+
+Result<void> Vm::write_boot_data() {
+  AcpiConfig acpi;
+  for (uint32_t i = 0; i < config_.vcpus; ++i) acpi.apic_ids.push_back(i);
+  uint64_t rsdp = VMM_TRY(write_acpi_tables(memory_, acpi));
+  auto e820 = build_e820(memory_, {});
+  return write_start_info(memory_, config_.cmdline, rsdp, e820);
+}
+
+Result<void> Vm::add_devices() {
+  uart_irq_ = std::make_unique<KvmIrqLine>(*kvm_vm_, platform::kUartCom1Irq);
+  uart_ = std::make_shared<Uart16550>(console_, *uart_irq_);
+  VMM_TRY_VOID(pio_bus_.insert(platform::kUartCom1Port, kUartPorts, "uart", uart_));
+  VMM_TRY_VOID(pio_bus_.insert(platform::kDebugExitPort, kDebugExitPorts, "debug-exit",
+                               std::make_shared<DebugExit>(lifecycle_)));
+  VMM_TRY_VOID(pio_bus_.insert(platform::kAcpiSleepControlPort, kAcpiSleepPorts, "acpi-sleep",
+                               std::make_shared<AcpiSleepRegisters>(lifecycle_)));
+  return ok();
+}
+
+Result<void> Vm::create_vcpus(KvmSystem& kvm, uint64_t entry_gpa) {
+  auto supported = VMM_TRY(kvm.supported_cpuid());
+  for (uint32_t i = 0; i < config_.vcpus; ++i) {
+    auto vcpu = VMM_TRY(kvm_vm_->create_vcpu(static_cast<int>(i)));
+    VMM_TRY_VOID(configure_vcpu(*vcpu, supported, i, config_.vcpus));
+    // Only the boot vCPU starts at the PVH entry; the others wait in KVM for
+    // the guest's INIT-SIPI-SIPI.
+    if (i == 0) VMM_TRY_VOID(set_pvh_boot_registers(*vcpu, entry_gpa, platform::kStartInfoGpa));
+    vcpus_.push_back(std::move(vcpu));
+    counters_.push_back(std::make_unique<VcpuExitCounters>());
+  }
+  return ok();
+}
+
+void Vm::kick_all() {
+  for (auto& thread : vcpu_threads_) thread->kick();
+}
+
+VmStats Vm::run() {
+  TerminalRawInput raw_input(STDIN_FILENO);
+  device_thread_ = std::make_unique<DeviceThread>(lifecycle_);
+  device_thread_->watch_stop_signals();
+  if (isatty(STDIN_FILENO)) device_thread_->forward_input(STDIN_FILENO, *uart_);
+  device_thread_->start();
+
+  // Kicks only reach threads that exist: the kicker is set after they all
+  // started, and a stop requested earlier is seen by each loop on entry.
+  for (size_t i = 0; i < vcpus_.size(); ++i)
+    vcpu_threads_.push_back(std::make_unique<VcpuThread>(VcpuDeps{
+        *vcpus_[i], pio_bus_, mmio_bus_, *counters_[i], unmapped_, lifecycle_}));
+  lifecycle_.set_kicker([this] { kick_all(); });
+  if (lifecycle_.stopping()) kick_all();
+
+  lifecycle_.wait_for_stop();
+  kick_all();
+  // Join before destroying anything: a vCPU or the device thread may still
+  // be inside the kicker, walking vcpu_threads_.
+  for (auto& thread : vcpu_threads_) thread->join();
+  device_thread_->stop();
+  lifecycle_.set_kicker(nullptr);
+  vcpu_threads_.clear();
+  device_thread_.reset();
+  console_.flush();
+  return collect_stats();
+}
+
+VmStats Vm::collect_stats() {
+  VmStats stats;
+  stats.exit_status = lifecycle_.exit_status();
+  stats.stop_reason = lifecycle_.reason();
+  for (size_t i = 0; i < vcpus_.size(); ++i) {
+    VcpuStats vcpu{static_cast<uint32_t>(i), counters_[i]->snapshot(), {}, {}};
+    auto kvm = vcpus_[i]->read_stats();
+    if (kvm.ok()) vcpu.kvm = std::move(*kvm);
+    else vcpu.kvm_error = kvm.error().message;
+    stats.vcpus.push_back(std::move(vcpu));
+  }
+  return stats;
+}
+
+}  // namespace vmm

@@ -1,0 +1,60 @@
+// A built virtual machine: guest memory in KVM slots, loaded kernel, ACPI
+// tables and start_info written, devices on their buses, vCPUs configured.
+// run() starts one thread per vCPU plus the device thread, waits until the
+// VM stops, joins every thread and returns the statistics.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "devices/output_sink.h"
+#include "devices/uart_16550.h"
+#include "vmm/app/device_thread.h"
+#include "vmm/app/kvm_irq_line.h"
+#include "vmm/bus/bus.h"
+#include "vmm/cli/vm_config.h"
+#include "vmm/core/vm_lifecycle.h"
+#include "vmm/kvm/kvm.h"
+#include "vmm/memory/guest_memory.h"
+#include "vmm/stats/vm_stats.h"
+#include "vmm/vcpu/exit_dispatch.h"
+#include "vmm/vcpu/vcpu_thread.h"
+
+namespace vmm {
+
+class Vm {
+ public:
+  // `memory` already holds the loaded kernel; `entry_gpa` is its PVH entry.
+  static Result<std::unique_ptr<Vm>> create(const VmConfig& config, KvmSystem& kvm,
+                                            GuestMemory memory, uint64_t entry_gpa);
+  ~Vm();
+
+  VmStats run();
+
+ private:
+  Vm(const VmConfig& config, GuestMemory memory);
+  Result<void> map_memory();
+  Result<void> write_boot_data();
+  Result<void> add_devices();
+  Result<void> create_vcpus(KvmSystem& kvm, uint64_t entry_gpa);
+  void kick_all();
+  VmStats collect_stats();
+
+  VmConfig config_;
+  VmLifecycle lifecycle_;
+  GuestMemory memory_;
+  std::unique_ptr<KvmVm> kvm_vm_;
+  std::vector<std::unique_ptr<KvmVcpu>> vcpus_;
+  std::vector<std::unique_ptr<VcpuExitCounters>> counters_;
+  UnmappedAccessLog unmapped_;
+  Bus pio_bus_{"pio"};
+  Bus mmio_bus_{"mmio"};
+  FdOutputSink console_{1};
+  std::unique_ptr<KvmIrqLine> uart_irq_;
+  std::shared_ptr<Uart16550> uart_;
+  // Threads last: destroyed (joined) before anything they use.
+  std::unique_ptr<DeviceThread> device_thread_;
+  std::vector<std::unique_ptr<VcpuThread>> vcpu_threads_;
+};
+
+}  // namespace vmm

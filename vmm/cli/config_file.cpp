@@ -1,0 +1,102 @@
+#include "vmm/cli/config_file.h"
+
+#include <toml++/toml.h>
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include "vmm/memory/guest_memory.h"
+
+namespace vmm {
+
+namespace {
+
+constexpr std::array kLogLevels = {"trace", "debug", "info", "warn", "error"};
+
+Error key_error(const std::string& source, const std::string& key, const std::string& what) {
+  return make_error(source + ": key '" + key + "': " + what);
+}
+
+Result<void> apply_key(const std::string& source, const std::string& key, const toml::node& node,
+                       VmConfig& config) {
+  auto want_string = [&]() -> Result<std::string> {
+    if (auto v = node.value<std::string>()) return *v;
+    return key_error(source, key, "expected a string");
+  };
+  if (key == "guest") {
+    config.guest_path = VMM_TRY(want_string());
+  } else if (key == "smp") {
+    auto v = node.value<int64_t>();
+    if (!v) return key_error(source, key, "expected an integer");
+    auto vcpus = check_vcpus(*v);
+    if (!vcpus.ok()) return key_error(source, key, vcpus.error().message);
+    config.vcpus = *vcpus;
+  } else if (key == "memory") {
+    auto bytes = check_memory(VMM_TRY(want_string()));
+    if (!bytes.ok()) return key_error(source, key, bytes.error().message);
+    config.memory_bytes = *bytes;
+  } else if (key == "cmdline") {
+    config.cmdline = VMM_TRY(want_string());
+  } else if (key == "log-level") {
+    auto level = check_log_level(VMM_TRY(want_string()));
+    if (!level.ok()) return key_error(source, key, level.error().message);
+    config.log_level = *level;
+  } else if (key == "stats") {
+    auto v = node.value<bool>();
+    if (!v) return key_error(source, key, "expected true or false");
+    config.print_stats = *v;
+  } else if (key == "stats-json") {
+    std::string path = VMM_TRY(want_string());
+    if (path.empty()) config.stats_json_path.reset();
+    else config.stats_json_path = path;
+  } else {
+    return make_error(source + ": unknown key '" + key + "'");
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<uint32_t> check_vcpus(int64_t value) {
+  if (value < 1 || value > kMaxVcpusAccepted)
+    return make_error("vCPU count must be between 1 and " + std::to_string(kMaxVcpusAccepted) +
+                      ", got " + std::to_string(value));
+  return static_cast<uint32_t>(value);
+}
+
+Result<uint64_t> check_memory(const std::string& text) {
+  uint64_t bytes = VMM_TRY(parse_size(text));
+  if (bytes % 4096 != 0) return make_error("memory size '" + text + "' is not a multiple of 4 KiB");
+  if (bytes < kMinMemoryBytes) return make_error("memory size '" + text + "' is below 16M");
+  return bytes;
+}
+
+Result<std::string> check_log_level(const std::string& text) {
+  for (const char* level : kLogLevels)
+    if (text == level) return text;
+  return make_error("log level '" + text + "' is not one of trace, debug, info, warn, error");
+}
+
+Result<void> apply_config_text(const std::string& text, const std::string& source,
+                               VmConfig& config) {
+  toml::parse_result parsed = toml::parse(text, source);
+  if (!parsed) {
+    const auto& err = parsed.error();
+    return make_error(source + ":" + std::to_string(err.source().begin.line) + ": " +
+                      std::string(err.description()));
+  }
+  for (const auto& [key, node] : parsed.table())
+    VMM_TRY_VOID(apply_key(source, std::string(key.str()), node, config));
+  return ok();
+}
+
+Result<void> apply_config_file(const std::string& path, VmConfig& config) {
+  std::ifstream in(path);
+  if (!in) return make_error("cannot read config file '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  return apply_config_text(text.str(), path, config);
+}
+
+}  // namespace vmm

@@ -1,0 +1,27 @@
+// Everything a user can ask of one `vmm` run. Built from the defaults here,
+// then a TOML config file (--config), then the command line, each overriding
+// the one before.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace vmm {
+
+struct VmConfig {
+  std::optional<std::string> guest_path;  // unset: the bundled guest
+  uint32_t vcpus = 1;
+  uint64_t memory_bytes = 256ull << 20;
+  std::string cmdline;  // appended to what the VMM puts on the guest command line
+  std::string log_level = "warn";
+  bool print_stats = false;
+  std::optional<std::string> stats_json_path;
+};
+
+// Upper bound checked while parsing; the host's KVM limit is checked when the
+// VM is built, once /dev/kvm is open.
+inline constexpr uint32_t kMaxVcpusAccepted = 1024;
+inline constexpr uint64_t kMinMemoryBytes = 16ull << 20;
+
+}  // namespace vmm

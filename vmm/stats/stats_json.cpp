@@ -1,0 +1,51 @@
+#include <nlohmann/json.hpp>
+
+#include "vmm/stats/vm_stats.h"
+
+namespace vmm {
+
+namespace {
+
+const char* direction_name(Direction d, bool pio) {
+  if (pio) return d == Direction::kWrite ? "out" : "in";
+  return d == Direction::kWrite ? "write" : "read";
+}
+
+nlohmann::json vmm_counts_json(const ExitCounts& counts) {
+  nlohmann::json by_reason = nlohmann::json::object();
+  for (const auto& [reason, n] : counts.by_reason) by_reason[exit_reason_name(reason)] = n;
+  nlohmann::json io = nlohmann::json::array();
+  for (const auto& [key, n] : counts.pio)
+    io.push_back({{"port", key.port}, {"direction", direction_name(key.direction, true)},
+                  {"count", n}});
+  nlohmann::json mmio = nlohmann::json::array();
+  for (const auto& [key, n] : counts.mmio)
+    mmio.push_back({{"region", key.region}, {"direction", direction_name(key.direction, false)},
+                    {"count", n}});
+  return {{"total", counts.total}, {"by_reason", by_reason}, {"io", io}, {"mmio", mmio}};
+}
+
+nlohmann::json kvm_counters_json(const VcpuStats& vcpu) {
+  nlohmann::json kvm = nlohmann::json::object();
+  for (const auto& stat : vcpu.kvm) kvm[stat.name] = stat.value;
+  return kvm;
+}
+
+}  // namespace
+
+std::string stats_to_json(const VmStats& stats) {
+  nlohmann::json vcpus = nlohmann::json::array();
+  for (const auto& vcpu : stats.vcpus) {
+    nlohmann::json entry = {{"id", vcpu.id},
+                            {"vmm", vmm_counts_json(vcpu.vmm)},
+                            {"kvm", kvm_counters_json(vcpu)}};
+    if (vcpu.kvm_error) entry["kvm_error"] = *vcpu.kvm_error;
+    vcpus.push_back(std::move(entry));
+  }
+  nlohmann::json doc = {{"exit_status", stats.exit_status},
+                        {"stop_reason", stats.stop_reason},
+                        {"vcpus", vcpus}};
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace vmm

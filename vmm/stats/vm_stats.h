@@ -1,0 +1,33 @@
+// The exit statistics of a finished VM: for each vCPU, the VMM's own counts
+// of KVM_RUN returns and KVM's own counters (KVM_GET_STATS_FD), kept apart.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "vmm/kvm/kvm.h"
+#include "vmm/vcpu/exit_counters.h"
+
+namespace vmm {
+
+struct VcpuStats {
+  uint32_t id;
+  ExitCounts vmm;
+  KvmStats kvm;                          // empty when they could not be read
+  std::optional<std::string> kvm_error;  // why not
+};
+
+struct VmStats {
+  int exit_status = 0;
+  std::string stop_reason;
+  std::vector<VcpuStats> vcpus;
+};
+
+// Human-readable tables (for --stats).
+void print_stats_table(const VmStats& stats, std::ostream& out);
+// The JSON document written by --stats-json (schema in README.md).
+std::string stats_to_json(const VmStats& stats);
+
+}  // namespace vmm
