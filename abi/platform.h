@@ -37,6 +37,10 @@ inline constexpr uint64_t kMemmapGpa = 0x6100;      // HvmMemmapEntry[]
 inline constexpr uint32_t kMemmapMaxEntries = 32;
 inline constexpr uint64_t kCmdlineGpa = 0x7000;     // NUL-terminated
 inline constexpr uint64_t kCmdlineMax = 0x1000;     // bytes, NUL included
+// The guest copies its AP (real-mode) start-up trampoline to this page; the
+// VMM must not place anything there (SIPI vector = page number, Intel SDM
+// vol 3 8.4.4.1, so it must be below 1 MiB).
+inline constexpr uint64_t kApTrampolineGpa = 0x8000;
 inline constexpr uint64_t kLegacyHoleStart = 0xA0000;
 inline constexpr uint64_t kAcpiTablesGpa = 0xE0000;  // RSDP first (legacy scan)
 inline constexpr uint64_t kAcpiTablesEnd = 0x100000;

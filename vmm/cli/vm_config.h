@@ -19,9 +19,10 @@ struct VmConfig {
   std::optional<std::string> stats_json_path;
 };
 
-// Upper bound checked while parsing; the host's KVM limit is checked when the
-// VM is built, once /dev/kvm is open.
-inline constexpr uint32_t kMaxVcpusAccepted = 1024;
+// Upper bound checked while parsing: vCPU i gets APIC ID i, and xAPIC IDs
+// (CPUID leaf 1 EBX[31:24], the MADT's type-0 entries) are 8 bits with 0xff
+// meaning broadcast. The host's KVM limit is checked once /dev/kvm is open.
+inline constexpr uint32_t kMaxVcpusAccepted = 255;
 inline constexpr uint64_t kMinMemoryBytes = 16ull << 20;
 
 }  // namespace vmm

@@ -1,9 +1,9 @@
 // The KVM layer: the only code that calls ioctl(). Everything above it talks
 // to these interfaces, so unit tests drive the whole VMM with a mock
-// (tests/unit/mock_kvm.h) and need no /dev/kvm.
+// (tests/unit/mock/mock_kvm.h) and need no /dev/kvm.
 #pragma once
 
-#include <linux/kvm.h>
+#include "vmm/kvm/kvm_uapi.h"  // <linux/kvm.h> with its C struct layout
 
 #include <cstdint>
 #include <memory>
@@ -85,7 +85,7 @@ class KvmSystem {
   virtual Result<std::unique_ptr<KvmVm>> create_vm() = 0;
 };
 
-// The real implementation over /dev/kvm (vmm/kvm/linux_kvm.cpp).
+// The real implementation over /dev/kvm (vmm/kvm/linux_kvm_system.cpp).
 Result<std::unique_ptr<KvmSystem>> open_kvm(const std::string& device = "/dev/kvm");
 
 }  // namespace vmm

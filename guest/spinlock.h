@@ -1,0 +1,39 @@
+// A test-and-set spin lock that also keeps interrupts off while held (an
+// interrupt handler taking the same lock on the same CPU would deadlock),
+// and an RAII holder for it.
+#pragma once
+
+#include <stdint.h>
+
+#include "x86.h"
+
+class SpinLock {
+ public:
+  void lock() {
+    bool irq = x86::save_and_cli();
+    while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
+      while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) x86::pause();
+    }
+    irq_was_enabled_ = irq;
+  }
+  void unlock() {
+    bool irq = irq_was_enabled_;
+    __atomic_store_n(&locked_, false, __ATOMIC_RELEASE);
+    x86::restore_interrupts(irq);
+  }
+
+ private:
+  bool locked_ = false;
+  bool irq_was_enabled_ = false;
+};
+
+class SpinLocker {
+ public:
+  explicit SpinLocker(SpinLock& l) : lock_(l) { lock_.lock(); }
+  ~SpinLocker() { lock_.unlock(); }
+  SpinLocker(const SpinLocker&) = delete;
+  SpinLocker& operator=(const SpinLocker&) = delete;
+
+ private:
+  SpinLock& lock_;
+};

@@ -1,0 +1,86 @@
+// One entry stub per IDT vector (0..255), and trap_stub_table, their
+// addresses in vector order, from which idt.cpp builds the IDT.
+//
+// The CPU pushes an error code only for vectors 8, 10-14, 17, 21, 29, 30
+// (Intel SDM vol 3, table 6-1; AMD APM vol 2 for 29 and 30); the other stubs
+// push a 0 so that every frame has the same layout (trapframe.h).
+#include "trapframe.h"
+
+.altmacro
+.macro STUB vector
+  .balign 16
+trap_stub_\vector:
+  .if (\vector == 8) || ((\vector >= 10) && (\vector <= 14)) || (\vector == 17) || (\vector == 21) || (\vector == 29) || (\vector == 30)
+  .else
+  pushq $0
+  .endif
+  pushq $\vector
+  jmp trap_common
+.endm
+
+.macro STUB_ADDRESS vector
+  .quad trap_stub_\vector
+.endm
+
+.text
+.set vec, 0
+.rept 256
+  STUB %vec
+  .set vec, vec + 1
+.endr
+
+.section .rodata
+.balign 8
+.globl trap_stub_table
+trap_stub_table:
+.set vec, 0
+.rept 256
+  STUB_ADDRESS %vec
+  .set vec, vec + 1
+.endr
+
+.text
+trap_common:
+  pushq %rax
+  pushq %rbx
+  pushq %rcx
+  pushq %rdx
+  pushq %rsi
+  pushq %rdi
+  pushq %rbp
+  pushq %r8
+  pushq %r9
+  pushq %r10
+  pushq %r11
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  cld                                  // the C++ ABI expects DF = 0
+  testb $3, TF_CS(%rsp)
+  jz 1f
+  swapgs
+1:
+  mov %rsp, %rdi
+  call trap
+  testb $3, TF_CS(%rsp)
+  jz 2f
+  swapgs
+2:
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %r11
+  popq %r10
+  popq %r9
+  popq %r8
+  popq %rbp
+  popq %rdi
+  popq %rsi
+  popq %rdx
+  popq %rcx
+  popq %rbx
+  popq %rax
+  add $16, %rsp                        // vector and error code
+  iretq

@@ -1,0 +1,126 @@
+// Every bad guest image and bad argument: status 2, one clear line on
+// stderr, nothing on stdout (the VM never started).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "tests/integration/process.h"
+
+namespace vmm::testing {
+namespace {
+
+const std::string kVmm = VMM_BINARY;
+const std::string kGuestDir = TEST_GUEST_DIR;
+const std::string kBundledGuest = BUNDLED_GUEST_ELF;
+
+std::vector<char> read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string write_temp(const std::string& name, const std::vector<char>& bytes) {
+  std::string path = ::testing::TempDir() + name;
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
+
+template <typename T>
+T field(const std::vector<char>& elf, size_t offset) {
+  T value;
+  std::memcpy(&value, elf.data() + offset, sizeof value);
+  return value;
+}
+
+// End of the last PT_LOAD's file data in an ELF64 image: cutting the file
+// before it leaves the headers whole but a segment short.
+uint64_t last_segment_end(const std::vector<char>& elf) {
+  auto phoff = field<uint64_t>(elf, 32);
+  auto phentsize = field<uint16_t>(elf, 54);
+  auto phnum = field<uint16_t>(elf, 56);
+  uint64_t end = 0;
+  for (uint16_t i = 0; i < phnum; ++i) {
+    size_t ph = phoff + size_t{i} * phentsize;
+    if (field<uint32_t>(elf, ph) != 1) continue;  // PT_LOAD
+    end = std::max(end, field<uint64_t>(elf, ph + 8) + field<uint64_t>(elf, ph + 32));
+  }
+  return end;
+}
+
+struct BadCase {
+  std::string name;
+  std::vector<std::string> args;
+  std::string expected;  // a piece of the one-line message
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
+std::vector<BadCase> bad_images() {
+  std::vector<char> good = read_all(kBundledGuest);
+  std::vector<char> truncated(good.begin(), good.begin() + 40);
+  std::vector<char> cut_segments(good.begin(), good.begin() + static_cast<long>(last_segment_end(good) - 1));
+  std::vector<char> other_machine = good;
+  other_machine[18] = static_cast<char>(183);  // e_machine = EM_AARCH64
+  other_machine[19] = 0;
+  return {
+      {"empty", {"--guest", write_temp("empty.elf", {})}, "empty"},
+      {"not_elf", {"--guest", write_temp("text.elf", {'h', 'e', 'l', 'l', 'o', '\n'})}, "not an ELF"},
+      {"truncated_header", {"--guest", write_temp("trunc.elf", truncated)}, "truncated"},
+      {"truncated_segments", {"--guest", write_temp("cut.elf", cut_segments)}, "truncated"},
+      {"other_machine", {"--guest", write_temp("arm.elf", other_machine)}, "machine"},
+      {"no_pvh_note", {"--guest", kGuestDir + "/no_note_guest.elf"}, "PVH"},
+      {"outside_ram", {"--guest", kGuestDir + "/high_guest.elf", "--memory", "256M"}, "outside"},
+      {"missing_file", {"--guest", "/nonexistent/guest.elf"}, "/nonexistent/guest.elf"},
+      {"directory", {"--guest", "/tmp"}, "/tmp"},
+  };
+}
+
+std::vector<BadCase> bad_arguments() {
+  return {
+      {"smp_zero", {"--smp", "0"}, "--smp"},
+      {"smp_text", {"--smp", "many"}, "--smp"},
+      {"smp_beyond_xapic", {"--smp", "256"}, "--smp"},
+      {"memory_junk", {"--memory", "12Q"}, "--memory"},
+      {"memory_tiny", {"--memory", "4K"}, "--memory"},
+      {"log_level", {"--log-level", "chatty"}, "--log-level"},
+      {"unknown_option", {"--frobnicate"}, "--frobnicate"},
+      {"missing_value", {"--smp"}, "--smp"},
+      {"config_missing", {"--config", "/nonexistent.toml"}, "/nonexistent.toml"},
+      {"config_bad_key", {"--config", write_temp("bad.toml", {'x', '=', '1', '\n'})}, "unknown key 'x'"},
+  };
+}
+
+class BadInput : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadInput, ExitsWithStatusTwoAndOneClearLine) {
+  const BadCase& c = GetParam();
+  std::vector<std::string> argv = {kVmm};
+  argv.insert(argv.end(), c.args.begin(), c.args.end());
+  auto r = run_process(argv, 30);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
+  EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Images, BadInput, ::testing::ValuesIn(bad_images()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Arguments, BadInput, ::testing::ValuesIn(bad_arguments()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(GoodInput, HelpAndVersionExitZero) {
+  auto help = run_process({kVmm, "--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("--smp"), std::string::npos);
+  auto version = run_process({kVmm, "--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_NE(version.out.find("vmm"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vmm::testing

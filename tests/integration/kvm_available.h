@@ -1,0 +1,14 @@
+// Integration tests skip only where KVM cannot be used: /dev/kvm missing,
+// not openable, or KVM_GET_API_VERSION failing (checked through the KVM
+// layer, the only code that calls ioctl).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "vmm/kvm/kvm.h"
+
+#define SKIP_WITHOUT_KVM()                                                   \
+  do {                                                                       \
+    auto kvm_for_skip = ::vmm::open_kvm();                                   \
+    if (!kvm_for_skip.ok()) GTEST_SKIP() << kvm_for_skip.error().message;    \
+  } while (0)

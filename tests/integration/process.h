@@ -1,0 +1,19 @@
+// Runs a program to completion with a time limit, capturing stdout, stderr
+// and the exit status: how the integration tests drive the real `vmm`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vmm::testing {
+
+struct ProcessResult {
+  int status = -1;         // exit status, or 128 + signal if killed by one
+  bool timed_out = false;  // killed by the harness after the limit
+  std::string out;
+  std::string err;
+};
+
+ProcessResult run_process(const std::vector<std::string>& argv, int timeout_seconds = 60);
+
+}  // namespace vmm::testing
