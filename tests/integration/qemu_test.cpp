@@ -1,0 +1,41 @@
+// The bundled guest.elf is a plain PVH kernel: QEMU's microvm boots it too.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <string>
+
+#include "tests/integration/kvm_available.h"
+#include "tests/integration/process.h"
+
+namespace vmm::testing {
+namespace {
+
+std::string find_in_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::string candidate = dir + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+TEST(Qemu, MicrovmBootsTheBundledGuestOnFourCpus) {
+  SKIP_WITHOUT_KVM();
+  std::string qemu = find_in_path("qemu-system-x86_64");
+  if (qemu.empty()) GTEST_SKIP() << "qemu-system-x86_64 is not installed";
+  auto r = run_process({qemu, "-M", "microvm,accel=kvm", "-cpu", "host,-arch-capabilities",
+                        "-smp", "4", "-m", "256", "-nodefaults", "-nographic", "-serial", "stdio",
+                        "-device", "isa-debug-exit,iobase=0x501", "-kernel", BUNDLED_GUEST_ELF},
+                       120);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  for (int cpu = 0; cpu < 4; ++cpu)
+    EXPECT_NE(r.out.find("cpu " + std::to_string(cpu) + " online"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("smp: 4 of 4 CPUs online"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace vmm::testing
