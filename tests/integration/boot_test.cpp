@@ -1,6 +1,7 @@
 // Boots the bundled guest and foreign PVH guests under real KVM through the
 // real `vmm` binary.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -62,6 +63,21 @@ TEST(Boot, TripleFaultEndsWithGuestFaultStatusAndRegisters) {
   EXPECT_TRUE(contains(r.err, "vcpu 0: triple fault")) << r.err;
   EXPECT_TRUE(contains(r.err, "rip=0x")) << r.err;
 }
+
+class StopSignal : public ::testing::TestWithParam<int> {};
+
+TEST_P(StopSignal, EndsAHaltedVmWithStatus128PlusSignal) {
+  SKIP_WITHOUT_KVM();
+  int signal = GetParam();
+  SignalOnOutput stop{"u\n", signal};
+  auto r = run_process({kVmm, "--guest", kGuestDir + "/halt_forever_guest.elf", "--smp", "4"}, 30,
+                       &stop);
+  ASSERT_FALSE(r.timed_out) << "the VMM did not stop on signal " << signal;
+  EXPECT_EQ(r.status, 128 + signal) << r.err;
+  EXPECT_TRUE(contains(r.err, signal == SIGINT ? "SIGINT" : "SIGTERM")) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, StopSignal, ::testing::Values(SIGINT, SIGTERM));
 
 TEST(Stats, PortLoopExitCountIsExactInTheJson) {
   SKIP_WITHOUT_KVM();

@@ -28,7 +28,9 @@ bool drain(int fd, std::string& into) {
 
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, int timeout_seconds) {
+ProcessResult run_process(const std::vector<std::string>& argv, int timeout_seconds,
+                          const SignalOnOutput* signal_on_output) {
+  bool signalled = false;
   ProcessResult result;
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return result;
@@ -64,6 +66,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, int timeout_seco
         fds[i].fd = -1;
         --open_fds;
       }
+    }
+    if (signal_on_output && !signalled &&
+        result.out.find(signal_on_output->marker) != std::string::npos) {
+      kill(pid, signal_on_output->signal);
+      signalled = true;
     }
   }
   for (auto& f : fds)

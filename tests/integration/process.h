@@ -14,6 +14,12 @@ struct ProcessResult {
   std::string err;
 };
 
-ProcessResult run_process(const std::vector<std::string>& argv, int timeout_seconds = 60);
+struct SignalOnOutput {
+  std::string marker;  // once stdout contains this...
+  int signal;          // ...send this signal (once)
+};
+
+ProcessResult run_process(const std::vector<std::string>& argv, int timeout_seconds = 60,
+                          const SignalOnOutput* signal_on_output = nullptr);
 
 }  // namespace vmm::testing
