@@ -3,7 +3,10 @@
 
 #include <cstdint>
 
+#include <vector>
+
 #include "abi/platform.h"
+
 #include "vmm/core/result.h"
 #include "vmm/kvm/kvm.h"
 
@@ -31,5 +34,12 @@ static_assert(kKvmIdentityMapGpa >= platform::kLowRamLimit, "KVM's private pages
 // PIC and a local APIC per vCPU created afterwards, hence before any vCPU),
 // KVM_CREATE_PIT2 (needs the irqchip). An error names the step.
 Result<void> configure_vm(KvmVm& vm);
+
+inline constexpr uint32_t kIsaIrqs = 16;
+inline constexpr uint32_t kPitIrq = 0;
+inline constexpr uint32_t kCascadeIrq = 2;  // 8259 slave on master pin 2; PIT's IOAPIC pin
+
+// The GSI routing table configure_vm() installs (see vm_setup.cpp).
+std::vector<GsiRoute> pc_gsi_routes();
 
 }  // namespace vmm

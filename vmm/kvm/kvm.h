@@ -22,6 +22,15 @@ struct KvmStat {
 };
 using KvmStats = std::vector<KvmStat>;
 
+// One KVM interrupt route: KVM GSI `gsi` drives pin `pin` of `chip`
+// (KVM_IRQCHIP_PIC_MASTER, _PIC_SLAVE or _IOAPIC).
+struct GsiRoute {
+  uint32_t gsi;
+  uint32_t chip;
+  uint32_t pin;
+  bool operator==(const GsiRoute&) const = default;
+};
+
 struct MsrValue {
   uint32_t index;
   uint64_t value;
@@ -65,6 +74,8 @@ class KvmVm {
   virtual Result<void> create_irqchip() = 0;
   virtual Result<void> create_pit2() = 0;
   virtual Result<void> set_irq_line(uint32_t gsi, bool level) = 0;
+  // KVM_SET_GSI_ROUTING: replaces the whole routing table.
+  virtual Result<void> set_gsi_routing(const std::vector<GsiRoute>& routes) = 0;
   virtual Result<std::unique_ptr<KvmVcpu>> create_vcpu(int id) = 0;
   // ioeventfd / irqfd (used by virtio; ownership of the eventfds stays with
   // the caller).

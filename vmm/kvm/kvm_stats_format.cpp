@@ -47,15 +47,15 @@ Result<kvm_stats_header> parse_stats_header(std::span<const uint8_t> bytes) {
   return header;
 }
 
-Result<size_t> stats_descriptors_end(const kvm_stats_header& header) {
-  // Bounded by the checks in parse_stats_header: at most 2^32 + 2^16 * 4112.
+size_t stats_descriptors_end(const kvm_stats_header& header) {
+  // Cannot overflow: parse_stats_header bounds it to 2^32 + 2^16 * 4112.
   uint64_t end = uint64_t{header.desc_offset} + uint64_t{header.num_desc} * descriptor_stride(header);
   return static_cast<size_t>(std::max<uint64_t>(end, sizeof(kvm_stats_header)));
 }
 
 Result<KvmStatsLayout> parse_stats_layout(std::span<const uint8_t> file_prefix) {
   kvm_stats_header header = VMM_TRY(parse_stats_header(file_prefix));
-  size_t end = VMM_TRY(stats_descriptors_end(header));
+  const size_t end = stats_descriptors_end(header);
   if (end > file_prefix.size())
     return format_error("descriptors end at " + std::to_string(end) + ", past the " +
                         std::to_string(file_prefix.size()) + " bytes read");

@@ -53,7 +53,7 @@ Result<kvm_stats_header> parse_stats_header(std::span<const uint8_t> bytes);
 
 // How many bytes from the start of the file hold the header and every
 // descriptor: what must be read before parse_stats_layout().
-Result<size_t> stats_descriptors_end(const kvm_stats_header& header);
+size_t stats_descriptors_end(const kvm_stats_header& header);
 
 // Header and descriptors from `file_prefix` (the file from offset 0, at least
 // stats_descriptors_end() bytes long).

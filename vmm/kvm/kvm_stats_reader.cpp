@@ -33,7 +33,7 @@ Result<KvmStatsReader> KvmStatsReader::open(int vcpu_fd) {
   FileDescriptor fd(VMM_TRY(kvm_ioctl(vcpu_fd, KVM_GET_STATS_FD, "KVM_GET_STATS_FD")));
   auto header_bytes = VMM_TRY(pread_exact(fd.get(), sizeof(kvm_stats_header), 0));
   kvm_stats_header header = VMM_TRY(parse_stats_header(header_bytes));
-  size_t prefix_size = VMM_TRY(stats_descriptors_end(header));
+  const size_t prefix_size = stats_descriptors_end(header);
   auto prefix = VMM_TRY(pread_exact(fd.get(), prefix_size, 0));
   KvmStatsLayout layout = VMM_TRY(parse_stats_layout(prefix));
   return KvmStatsReader(std::move(fd), std::move(layout));

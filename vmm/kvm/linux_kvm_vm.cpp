@@ -58,6 +58,21 @@ class LinuxKvmVm final : public KvmVm {
     return check(kvm_ioctl(fd_.get(), KVM_IRQ_LINE, "KVM_IRQ_LINE", &irq));
   }
 
+  Result<void> set_gsi_routing(const std::vector<GsiRoute>& routes) override {
+    // kvm_irq_routing ends in a flexible array of entries.
+    std::vector<uint8_t> buffer(sizeof(kvm_irq_routing) + routes.size() * sizeof(kvm_irq_routing_entry));
+    auto* table = reinterpret_cast<kvm_irq_routing*>(buffer.data());
+    table->nr = static_cast<uint32_t>(routes.size());
+    for (size_t i = 0; i < routes.size(); ++i) {
+      kvm_irq_routing_entry& entry = table->entries[i];
+      entry.gsi = routes[i].gsi;
+      entry.type = KVM_IRQ_ROUTING_IRQCHIP;
+      entry.u.irqchip.irqchip = routes[i].chip;
+      entry.u.irqchip.pin = routes[i].pin;
+    }
+    return check(kvm_ioctl(fd_.get(), KVM_SET_GSI_ROUTING, "KVM_SET_GSI_ROUTING", table));
+  }
+
   Result<std::unique_ptr<KvmVcpu>> create_vcpu(int id) override {
     int fd = VMM_TRY(kvm_ioctl(fd_.get(), KVM_CREATE_VCPU,
                                "KVM_CREATE_VCPU (id " + std::to_string(id) + ")",

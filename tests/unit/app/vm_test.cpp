@@ -102,6 +102,7 @@ class VmTest : public ::testing::Test {
     EXPECT_CALL(*vm_, set_identity_map_addr(_)).WillOnce(Return(ok()));
     EXPECT_CALL(*vm_, create_irqchip()).WillOnce(Return(ok()));
     EXPECT_CALL(*vm_, create_pit2()).WillOnce(Return(ok()));
+    EXPECT_CALL(*vm_, set_gsi_routing(_)).WillOnce(Return(ok()));
     EXPECT_CALL(*vm_, set_user_memory_region(0u, 0u, 32u << 20, memory_->regions()[0].mapping.data()))
         .WillOnce(Return(ok()));
   }

@@ -51,6 +51,7 @@ class MockKvmVm : public KvmVm {
   MOCK_METHOD(Result<void>, create_irqchip, (), (override));
   MOCK_METHOD(Result<void>, create_pit2, (), (override));
   MOCK_METHOD(Result<void>, set_irq_line, (uint32_t, bool), (override));
+  MOCK_METHOD(Result<void>, set_gsi_routing, (const std::vector<GsiRoute>&), (override));
   MOCK_METHOD(Result<std::unique_ptr<KvmVcpu>>, create_vcpu, (int), (override));
   MOCK_METHOD(Result<void>, register_ioeventfd, (uint64_t, uint32_t, int, bool, bool),
               (override));
