@@ -1,0 +1,38 @@
+#include "devices/bench_marker.h"
+
+#include <time.h>
+
+#include <cstring>
+
+namespace vmm {
+
+namespace {
+
+uint64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+void BenchMarker::read(const BusAccess&, std::span<uint8_t> data) {
+  // Reading tells a guest the marker port exists (it reads 0, not all ones).
+  std::memset(data.data(), 0, data.size());
+}
+
+void BenchMarker::write(const BusAccess& access, std::span<const uint8_t> data) {
+  uint32_t phase = 0;
+  std::memcpy(&phase, data.data(), std::min(data.size(), sizeof phase));
+  uint64_t now = monotonic_ns();
+  PhaseMark mark{phase, access.vcpu, now, snapshotter_()};
+  std::lock_guard lock(mutex_);
+  marks_.push_back(std::move(mark));
+}
+
+std::vector<PhaseMark> BenchMarker::marks() const {
+  std::lock_guard lock(mutex_);
+  return marks_;
+}
+
+}  // namespace vmm

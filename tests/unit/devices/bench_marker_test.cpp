@@ -1,0 +1,41 @@
+#include "devices/bench_marker.h"
+
+#include <gtest/gtest.h>
+
+namespace vmm {
+namespace {
+
+TEST(BenchMarker, EachWriteSnapshotsEveryVcpuAndRecordsWhoMarked) {
+  int snapshots = 0;
+  BenchMarker marker([&] {
+    ++snapshots;
+    std::vector<VcpuStats> vcpus;
+    for (uint32_t id = 0; id < 2; ++id)
+      vcpus.push_back({id, {}, {{"exits", 100u * static_cast<uint64_t>(snapshots) + id}}, {}});
+    return vcpus;
+  });
+  uint32_t start = 0x10001, end = 0x20001;
+  marker.write({0, 1}, std::span(reinterpret_cast<const uint8_t*>(&start), 4));
+  marker.write({0, 1}, std::span(reinterpret_cast<const uint8_t*>(&end), 4));
+  auto marks = marker.marks();
+  ASSERT_EQ(marks.size(), 2u);
+  EXPECT_EQ(marks[0].phase, start);
+  EXPECT_EQ(marks[1].phase, end);
+  EXPECT_EQ(marks[1].vcpu, 1u);
+  EXPECT_LE(marks[0].host_time_ns, marks[1].host_time_ns);
+  ASSERT_EQ(marks[1].vcpus.size(), 2u);
+  EXPECT_EQ(marks[1].vcpus[1].kvm[0].value, 201u);
+}
+
+TEST(BenchMarker, NarrowWritesAreZeroExtended) {
+  BenchMarker marker([] { return std::vector<VcpuStats>{}; });
+  uint8_t phase = 9;
+  marker.write({0, 0}, std::span(&phase, 1));
+  EXPECT_EQ(marker.marks().at(0).phase, 9u);
+  uint8_t readback[4] = {1, 1, 1, 1};
+  marker.read({0, 0}, readback);
+  EXPECT_EQ(readback[0], 0);
+}
+
+}  // namespace
+}  // namespace vmm
