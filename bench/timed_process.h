@@ -1,0 +1,23 @@
+// Runs a command and timestamps its output: when a given line first
+// appears on stdout, when the process ended, and its peak RSS (wait4).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmm::bench {
+
+struct TimedRun {
+  int status = -1;
+  bool timed_out = false;
+  double exit_ms = 0;                 // from fork to exit
+  std::optional<double> marker_ms;    // from fork to the marker line
+  long peak_rss_kib = 0;
+  std::string output;
+};
+
+TimedRun run_timed(const std::vector<std::string>& argv, const std::string& marker,
+                   double timeout_s);
+
+}  // namespace vmm::bench
