@@ -1,0 +1,42 @@
+// The value of `--shmem`:
+//
+//   size=SIZE[,gpa=ADDR][,poll=busy|adaptive][,max-latency=DURATION]
+//
+//   SIZE      bytes with an optional K/M/G suffix (binary); a multiple of
+//             4 KiB, from 8K (header page + one slot per ring) to 1G
+//   ADDR      guest-physical base, 0x-hex or decimal, page-aligned
+//             (default 0xe0000000)
+//   poll      busy: the poller spins; adaptive (default): spins, then
+//             sleeps up to max-latency
+//   DURATION  number with unit ns, us, ms or s; 1us..100ms (default 100us);
+//             only with poll=adaptive
+//
+// Keys may come in any order, each at most once. Placement against RAM and
+// other devices is checked separately (shmem_placement.h) once the memory
+// size is known.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "abi/platform.h"
+#include "devices/shmem/poll_policy.h"
+#include "vmm/core/result.h"
+
+namespace vmm {
+
+struct ShmemDeviceConfig {
+  uint64_t size = 0;
+  uint64_t gpa = platform::kShmemDefaultGpa;
+  PollSettings poll;
+
+  bool operator==(const ShmemDeviceConfig&) const = default;
+};
+
+Result<ShmemDeviceConfig> parse_shmem_option(std::string_view text);
+
+// "100us", "2ms", "1s", "500ns". Exposed for tests and for a TOML key.
+Result<std::chrono::nanoseconds> parse_duration(std::string_view text);
+
+}  // namespace vmm
