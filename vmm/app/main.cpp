@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "vmm/app/bundled_guest.h"
+#include "virtio/net/backend/create_backend.h"
 #include "vmm/app/vm.h"
 #include "vmm/cli/command_line.h"
 #include "vmm/core/exit_status.h"
@@ -81,7 +82,11 @@ int run(const std::vector<std::string>& args) {
   if (config.vcpus > static_cast<uint32_t>(*max_vcpus))
     return fail(kStatusUsageError, "--smp: " + std::to_string(config.vcpus) +
                                        " exceeds this host's KVM limit of " + std::to_string(*max_vcpus));
-  auto vm = Vm::create(config, **kvm, std::move(*memory), kernel->entry_gpa);
+  // The backend opens host resources (listening ports, the tap): a failure
+  // is the user's --net, reported before anything runs.
+  auto net_backend = net::create_net_backend(config.net);
+  if (!net_backend.ok()) return fail(kStatusUsageError, net_backend.error().message);
+  auto vm = Vm::create(config, **kvm, std::move(*memory), kernel->entry_gpa, std::move(*net_backend));
   if (!vm.ok()) return fail(kStatusVmmError, vm.error().message);
   VmStats stats = (*vm)->run();
   return report(config, stats);

@@ -34,13 +34,15 @@ Vm::~Vm() {
 }
 
 Result<std::unique_ptr<Vm>> Vm::create(const VmConfig& config, KvmSystem& kvm,
-                                       GuestMemory memory, uint64_t entry_gpa) {
+                                       GuestMemory memory, uint64_t entry_gpa,
+                                       std::unique_ptr<net::NetBackend> net_backend) {
   std::unique_ptr<Vm> vm(new Vm(config, std::move(memory)));
   vm->kvm_vm_ = VMM_TRY(kvm.create_vm());
   VMM_TRY_VOID(configure_vm(*vm->kvm_vm_));
   VMM_TRY_VOID(vm->map_memory());
+  vm->device_thread_ = std::make_unique<DeviceThread>(vm->lifecycle_);
+  VMM_TRY_VOID(vm->add_devices(std::move(net_backend)));
   VMM_TRY_VOID(vm->write_boot_data());
-  VMM_TRY_VOID(vm->add_devices());
   VMM_TRY_VOID(vm->create_vcpus(kvm, entry_gpa));
   return vm;
 }
@@ -58,10 +60,19 @@ Result<void> Vm::write_boot_data() {
   for (uint32_t i = 0; i < config_.vcpus; ++i) acpi.apic_ids.push_back(i);
   uint64_t rsdp = VMM_TRY(write_acpi_tables(memory_, acpi));
   auto e820 = build_e820(memory_, {});
-  return write_start_info(memory_, config_.cmdline, rsdp, e820);
+  return write_start_info(memory_, guest_cmdline(), rsdp, e820);
 }
 
-Result<void> Vm::add_devices() {
+// The devices the guest cannot discover come first, then the user's words
+// (which may end in " -- " and program arguments).
+std::string Vm::guest_cmdline() const {
+  std::string cmdline;
+  if (net_) cmdline = net_->kernel_cmdline_entry();
+  if (!cmdline.empty() && !config_.cmdline.empty()) cmdline += ' ';
+  return cmdline + config_.cmdline;
+}
+
+Result<void> Vm::add_devices(std::unique_ptr<net::NetBackend> net_backend) {
   uart_irq_ = std::make_unique<KvmIrqLine>(*kvm_vm_, platform::kUartCom1Irq);
   uart_ = std::make_shared<Uart16550>(console_, *uart_irq_);
   VMM_TRY_VOID(pio_bus_.insert(platform::kUartCom1Port, kUartPorts, "uart", uart_));
@@ -69,6 +80,11 @@ Result<void> Vm::add_devices() {
                                std::make_shared<DebugExit>(lifecycle_)));
   VMM_TRY_VOID(pio_bus_.insert(platform::kAcpiSleepControlPort, kAcpiSleepPorts, "acpi-sleep",
                                std::make_shared<AcpiSleepRegisters>(lifecycle_)));
+  if (net_backend) {
+    net_ = VMM_TRY(VirtioNetSlot::create(
+        0, std::move(net_backend), config_.use_ioeventfd,
+        VirtioNetSlotDeps{*kvm_vm_, memory_, device_thread_->context(), mmio_bus_}));
+  }
   return ok();
 }
 
@@ -92,7 +108,6 @@ void Vm::kick_all() {
 
 VmStats Vm::run() {
   TerminalRawInput raw_input(STDIN_FILENO);
-  device_thread_ = std::make_unique<DeviceThread>(lifecycle_);
   device_thread_->watch_stop_signals();
   if (isatty(STDIN_FILENO)) device_thread_->forward_input(STDIN_FILENO, *uart_);
   device_thread_->start();
@@ -113,7 +128,6 @@ VmStats Vm::run() {
   device_thread_->stop();
   lifecycle_.set_kicker(nullptr);
   vcpu_threads_.clear();
-  device_thread_.reset();
   console_.flush();
   return collect_stats();
 }
@@ -129,6 +143,7 @@ VmStats Vm::collect_stats() {
     else vcpu.kvm_error = kvm.error().message;
     stats.vcpus.push_back(std::move(vcpu));
   }
+  if (net_) stats.devices.push_back(net_->stats());
   return stats;
 }
 

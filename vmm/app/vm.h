@@ -1,7 +1,8 @@
-// A built virtual machine: guest memory in KVM slots, loaded kernel, ACPI
-// tables and start_info written, devices on their buses, vCPUs configured.
-// run() starts one thread per vCPU plus the device thread, waits until the
-// VM stops, joins every thread and returns the statistics.
+// A built virtual machine: guest memory in KVM slots, loaded kernel, devices
+// on their buses, ACPI tables and start_info written (the command line
+// announcing the virtio-mmio devices first), vCPUs configured. run() starts
+// one thread per vCPU plus the device thread, waits until the VM stops,
+// joins every thread and returns the statistics.
 #pragma once
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include "devices/uart_16550.h"
 #include "vmm/app/device_thread.h"
 #include "vmm/app/kvm_irq_line.h"
+#include "vmm/app/virtio_net_slot.h"
 #include "vmm/bus/bus.h"
 #include "vmm/cli/vm_config.h"
 #include "vmm/core/vm_lifecycle.h"
@@ -25,8 +27,10 @@ namespace vmm {
 class Vm {
  public:
   // `memory` already holds the loaded kernel; `entry_gpa` is its PVH entry.
+  // `net_backend`, if given, gets a virtio-net device in virtio-mmio slot 0.
   static Result<std::unique_ptr<Vm>> create(const VmConfig& config, KvmSystem& kvm,
-                                            GuestMemory memory, uint64_t entry_gpa);
+                                            GuestMemory memory, uint64_t entry_gpa,
+                                            std::unique_ptr<net::NetBackend> net_backend = nullptr);
   ~Vm();
 
   VmStats run();
@@ -35,7 +39,8 @@ class Vm {
   Vm(const VmConfig& config, GuestMemory memory);
   Result<void> map_memory();
   Result<void> write_boot_data();
-  Result<void> add_devices();
+  std::string guest_cmdline() const;
+  Result<void> add_devices(std::unique_ptr<net::NetBackend> net_backend);
   Result<void> create_vcpus(KvmSystem& kvm, uint64_t entry_gpa);
   void kick_all();
   VmStats collect_stats();
@@ -52,8 +57,11 @@ class Vm {
   FdOutputSink console_{1};
   std::unique_ptr<KvmIrqLine> uart_irq_;
   std::shared_ptr<Uart16550> uart_;
-  // Threads last: destroyed (joined) before anything they use.
+  // The device thread's io_context must outlive the I/O objects devices bind
+  // to it, so it is declared before them; ~Vm stops the thread first.
   std::unique_ptr<DeviceThread> device_thread_;
+  std::unique_ptr<VirtioNetSlot> net_;
+  // vCPU threads last: destroyed (joined) before anything they use.
   std::vector<std::unique_ptr<VcpuThread>> vcpu_threads_;
 };
 

@@ -12,8 +12,10 @@ constexpr const char* kVersion = "vmm 0.1.0";
 
 struct RawOptions {
   std::string guest, memory, cmdline, config, log_level, stats_json;
+  std::vector<std::string> net;  // every --net given; more than one is an error
   int64_t smp = 0;
   bool stats = false;
+  bool no_ioeventfd = false;
 };
 
 void declare_options(CLI::App& app, RawOptions& raw) {
@@ -25,6 +27,13 @@ void declare_options(CLI::App& app, RawOptions& raw) {
   app.add_option("--log-level", raw.log_level, "trace|debug|info|warn|error (default warn)");
   app.add_flag("--stats", raw.stats, "print per-vCPU exit tables when the VM ends");
   app.add_option("--stats-json", raw.stats_json, "write the exit statistics as JSON to FILE");
+  app.add_option("--net", raw.net,
+                 "network device: user[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]... "
+                 "(the default kind) | tap,ifname=NAME | none (the default)")
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("--no-ioeventfd", raw.no_ioeventfd,
+               "handle virtio queue notifications as MMIO exits in user space, not in KVM");
   app.set_version_flag("--version", kVersion);
 }
 
@@ -58,6 +67,11 @@ Result<void> apply_given(const CLI::App& app, const RawOptions& raw, VmConfig& c
     if (raw.stats_json.empty()) return make_error("--stats-json: empty path");
     config.stats_json_path = raw.stats_json;
   }
+  if (app.count("--net")) {
+    if (raw.net.size() > 1) return make_error("--net: given more than once; one network device is supported");
+    config.net = VMM_TRY(net::parse_net_option(raw.net.empty() ? "" : raw.net[0]));
+  }
+  if (app.count("--no-ioeventfd")) config.use_ioeventfd = !raw.no_ioeventfd;
   return ok();
 }
 

@@ -46,6 +46,15 @@ Result<void> apply_key(const std::string& source, const std::string& key, const 
     auto v = node.value<bool>();
     if (!v) return key_error(source, key, "expected true or false");
     config.print_stats = *v;
+  } else if (key == "net") {
+    auto net = net::parse_net_option(VMM_TRY(want_string()));
+    if (!net.ok()) return key_error(source, key, net.error().message);
+    config.net = std::move(*net);
+  } else if (key == "no-ioeventfd") {
+    // value<bool>() would also take 0 and 1; only true and false are meant.
+    auto v = node.value_exact<bool>();
+    if (!v) return key_error(source, key, "expected true or false");
+    config.use_ioeventfd = !*v;
   } else if (key == "stats-json") {
     std::string path = VMM_TRY(want_string());
     if (path.empty()) config.stats_json_path.reset();

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "virtio/net/backend/net_config.h"
+
 namespace vmm {
 
 struct VmConfig {
@@ -17,6 +19,8 @@ struct VmConfig {
   std::string log_level = "warn";
   bool print_stats = false;
   std::optional<std::string> stats_json_path;
+  net::NetConfig net;          // --net; kind kNone: no network device
+  bool use_ioeventfd = true;   // false with --no-ioeventfd
 };
 
 // Upper bound checked while parsing: vCPU i gets APIC ID i, and xAPIC IDs

@@ -31,6 +31,15 @@ nlohmann::json kvm_counters_json(const VcpuStats& vcpu) {
   return kvm;
 }
 
+nlohmann::json device_json(const DeviceStats& device) {
+  nlohmann::json properties = nlohmann::json::object();
+  for (const auto& [key, value] : device.properties) properties[key] = value;
+  nlohmann::json counters = nlohmann::json::object();
+  for (const auto& [key, value] : device.counters) counters[key] = value;
+  return {{"name", device.name}, {"type", device.type}, {"properties", properties},
+          {"counters", counters}};
+}
+
 }  // namespace
 
 std::string stats_to_json(const VmStats& stats) {
@@ -42,9 +51,12 @@ std::string stats_to_json(const VmStats& stats) {
     if (vcpu.kvm_error) entry["kvm_error"] = *vcpu.kvm_error;
     vcpus.push_back(std::move(entry));
   }
+  nlohmann::json devices = nlohmann::json::array();
+  for (const auto& device : stats.devices) devices.push_back(device_json(device));
   nlohmann::json doc = {{"exit_status", stats.exit_status},
                         {"stop_reason", stats.stop_reason},
-                        {"vcpus", vcpus}};
+                        {"vcpus", vcpus},
+                        {"devices", devices}};
   return doc.dump(2) + "\n";
 }
 

@@ -61,12 +61,29 @@ void print_kvm_table(const VmStats& stats, std::ostream& out) {
   }
 }
 
+void print_device_table(const VmStats& stats, std::ostream& out) {
+  if (stats.devices.empty()) return;
+  out << "Devices: counters kept by each device\n";
+  for (const auto& device : stats.devices) {
+    out << "  " << device.name << " (" << device.type;
+    for (const auto& [key, value] : device.properties) out << ", " << key << " " << value;
+    out << ")";
+    constexpr size_t kCountersPerLine = 5;
+    for (size_t i = 0; i < device.counters.size(); ++i) {
+      if (i % kCountersPerLine == 0) out << "\n   ";
+      out << " " << device.counters[i].first << " " << device.counters[i].second;
+    }
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 void print_stats_table(const VmStats& stats, std::ostream& out) {
   out << "=== exit statistics (VM ended with status " << stats.exit_status << ") ===\n";
   print_vmm_table(stats, out);
   print_kvm_table(stats, out);
+  print_device_table(stats, out);
 }
 
 }  // namespace vmm

@@ -1,5 +1,6 @@
 // The exit statistics of a finished VM: for each vCPU, the VMM's own counts
-// of KVM_RUN returns and KVM's own counters (KVM_GET_STATS_FD), kept apart.
+// of KVM_RUN returns and KVM's own counters (KVM_GET_STATS_FD), kept apart;
+// then each device's own counters.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "vmm/kvm/kvm.h"
+#include "vmm/stats/device_stats.h"
 #include "vmm/vcpu/exit_counters.h"
 
 namespace vmm {
@@ -23,6 +25,7 @@ struct VmStats {
   int exit_status = 0;
   std::string stop_reason;
   std::vector<VcpuStats> vcpus;
+  std::vector<DeviceStats> devices;
 };
 
 // Human-readable tables (for --stats).

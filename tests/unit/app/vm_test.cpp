@@ -10,8 +10,13 @@
 #include <chrono>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+
 #include "abi/platform.h"
 #include "tests/unit/mock/mock_kvm.h"
+#include "tests/unit/virtio/fake_backend.h"
 
 namespace vmm {
 namespace {
@@ -19,6 +24,8 @@ namespace {
 using ::testing::_;
 using ::testing::AnyNumber;
 using ::testing::ByMove;
+using ::testing::DoAll;
+using ::testing::SaveArg;
 using ::testing::Invoke;
 using ::testing::InSequence;
 using ::testing::Return;
@@ -107,11 +114,27 @@ class VmTest : public ::testing::Test {
         .WillOnce(Return(ok()));
   }
 
-  Result<std::unique_ptr<Vm>> create() {
+  Result<std::unique_ptr<Vm>> create(std::unique_ptr<net::NetBackend> net_backend = nullptr) {
     VmConfig config;
     config.vcpus = kVcpus;
     config.memory_bytes = 32 << 20;
-    return Vm::create(config, system_, std::move(*memory_), kEntry);
+    config.cmdline = "init=selftest";
+    return Vm::create(config, system_, std::move(*memory_), kEntry, std::move(net_backend));
+  }
+
+  // APs wait in KVM_RUN until kicked, as when they wait for INIT/SIPI.
+  void aps_wait_for_kicks(std::atomic<uint32_t>& waiting_aps) {
+    for (MockKvmVcpu* vcpu : vcpus_) {
+      if (vcpu->id() == 0) continue;
+      EXPECT_CALL(*vcpu, run()).WillRepeatedly(Invoke([vcpu, &waiting_aps]() -> Result<void> {
+        kvm_run* run = vcpu->run_area();
+        ++waiting_aps;
+        while (!std::atomic_ref<uint8_t>(run->immediate_exit).load())
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+        run->exit_reason = KVM_EXIT_INTR;
+        return ok();
+      }));
+    }
   }
 
   MockKvmSystem system_;
@@ -183,6 +206,81 @@ TEST_F(VmTest, RunEndsWhenTheBspWritesDebugExitAndKicksTheOthers) {
   EXPECT_EQ(stats.vcpus[0].vmm.total, 1u);
   EXPECT_EQ(stats.vcpus[0].kvm.at(0).value, 7u);
   for (uint32_t i = 1; i < kVcpus; ++i) EXPECT_EQ(stats.vcpus[i].vmm.by_reason[KVM_EXIT_INTR], 1u);
+}
+
+TEST_F(VmTest, NetDeviceIsWiredThroughIrqfdIoeventfdAndTheCommandLine) {
+  expect_vm_setup();
+  expect_vcpus();
+  int irq_fd = -1, notify_fd = -1;
+  EXPECT_CALL(*vm_, register_irqfd(platform::kVirtioMmioFirstGsi, _, false))
+      .WillOnce(DoAll(SaveArg<1>(&irq_fd), Return(ok())));
+  EXPECT_CALL(*vm_, register_ioeventfd(platform::kVirtioMmioBase + 0x50, 4u, _, false, false))
+      .WillOnce(DoAll(SaveArg<2>(&notify_fd), Return(ok())));
+  auto backend = std::make_unique<virtio::testing::RecordingBackend>();
+  virtio::testing::RecordingBackend* fake = backend.get();
+  const uint8_t* ram = memory_->regions()[0].mapping.data();  // the mapping moves with the memory
+  auto vm = create(std::move(backend));
+  ASSERT_TRUE(vm.ok()) << vm.error().message;
+  EXPECT_NE(fake->receiver, nullptr);  // the device took the backend's frames
+
+  // The guest learns about the device from its command line, before its own words.
+  EXPECT_STREQ(reinterpret_cast<const char*>(ram + platform::kCmdlineGpa),
+               "virtio_mmio.device=4K@0xd0000000:5 init=selftest");
+
+  // vCPU 0 reads the magic register (an MMIO exit to "virtio-net0"), then ends the VM.
+  std::atomic<uint32_t> waiting_aps{0};
+  aps_wait_for_kicks(waiting_aps);
+  uint32_t magic = 0;
+  MockKvmVcpu* bsp = vcpus_[0];
+  EXPECT_CALL(*bsp, run())
+      .WillOnce(Invoke([bsp]() -> Result<void> {
+        kvm_run* run = bsp->run_area();
+        run->exit_reason = KVM_EXIT_MMIO;
+        run->mmio.phys_addr = platform::kVirtioMmioBase;
+        run->mmio.len = 4;
+        run->mmio.is_write = 0;
+        return ok();
+      }))
+      .WillOnce(Invoke([bsp, &magic, &waiting_aps]() -> Result<void> {
+        while (waiting_aps.load() < kVcpus - 1) std::this_thread::yield();
+        kvm_run* run = bsp->run_area();
+        std::memcpy(&magic, run->mmio.data, 4);
+        run->exit_reason = KVM_EXIT_IO;
+        run->io = {KVM_EXIT_IO_OUT, 1, platform::kDebugExitPort, 1, 4096};
+        reinterpret_cast<uint8_t*>(run)[4096] = 0;
+        return ok();
+      }));
+  for (MockKvmVcpu* vcpu : vcpus_)
+    EXPECT_CALL(*vcpu, read_stats()).WillOnce(Return(Result<KvmStats>(KvmStats{})));
+  VmStats stats = (*vm)->run();
+  EXPECT_EQ(magic, 0x74726976u);
+  EXPECT_EQ((stats.vcpus[0].vmm.mmio[MmioKey{"virtio-net0", Direction::kRead}]), 1u);
+  ASSERT_EQ(stats.devices.size(), 1u);
+  EXPECT_EQ(stats.devices[0].name, "virtio-net0");
+  EXPECT_EQ(stats.devices[0].type, "virtio-net");
+  auto json = nlohmann::json::parse(stats_to_json(stats));
+  EXPECT_EQ(json["devices"][0]["properties"]["notify"], "ioeventfd");
+  EXPECT_EQ(json["devices"][0]["counters"]["notifications"], 0);
+
+  // Tearing the VM down unbinds both eventfds from KVM.
+  EXPECT_CALL(*vm_, register_ioeventfd(platform::kVirtioMmioBase + 0x50, 4u, notify_fd, false, true))
+      .WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, register_irqfd(platform::kVirtioMmioFirstGsi, irq_fd, true)).WillOnce(Return(ok()));
+  vm->reset();
+}
+
+TEST_F(VmTest, NoIoeventfdLeavesQueueNotifyToTheVcpu) {
+  expect_vm_setup();
+  expect_vcpus();
+  EXPECT_CALL(*vm_, register_irqfd(_, _, _)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(*vm_, register_ioeventfd(_, _, _, _, _)).Times(0);
+  VmConfig config;
+  config.vcpus = kVcpus;
+  config.memory_bytes = 32 << 20;
+  config.use_ioeventfd = false;
+  auto vm = Vm::create(config, system_, std::move(*memory_), kEntry,
+                       std::make_unique<virtio::testing::RecordingBackend>());
+  ASSERT_TRUE(vm.ok()) << vm.error().message;
 }
 
 }  // namespace

@@ -65,6 +65,50 @@ TEST(CommandLine, BadValuesNameTheOption) {
             std::string::npos);
 }
 
+TEST(CommandLine, NetForms) {
+  auto user = parse({"--net", "user,hostfwd=tcp:8080-:80,hostfwd=udp:5555-:5555"});
+  ASSERT_TRUE(user.ok()) << user.error().message;
+  EXPECT_EQ(user->config.net.kind, net::NetConfig::Kind::kUser);
+  ASSERT_EQ(user->config.net.host_forwards.size(), 2u);
+  EXPECT_EQ(user->config.net.host_forwards[0].host_port, 8080);
+  EXPECT_TRUE(user->config.use_ioeventfd);
+
+  auto bare = parse({"--net", "--stats"});  // --net alone: user
+  ASSERT_TRUE(bare.ok()) << bare.error().message;
+  EXPECT_EQ(bare->config.net.kind, net::NetConfig::Kind::kUser);
+  EXPECT_TRUE(bare->config.print_stats);
+  auto last = parse({"--net"});
+  ASSERT_TRUE(last.ok()) << last.error().message;
+  EXPECT_EQ(last->config.net.kind, net::NetConfig::Kind::kUser);
+
+  auto tap = parse({"--net", "tap,ifname=vmtap0", "--no-ioeventfd"});
+  ASSERT_TRUE(tap.ok()) << tap.error().message;
+  EXPECT_EQ(tap->config.net.kind, net::NetConfig::Kind::kTap);
+  EXPECT_EQ(tap->config.net.tap_ifname, "vmtap0");
+  EXPECT_FALSE(tap->config.use_ioeventfd);
+
+  auto none = parse({"--net", "none"});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->config.net.kind, net::NetConfig::Kind::kNone);
+  EXPECT_EQ(parse({})->config.net.kind, net::NetConfig::Kind::kNone);  // the default
+}
+
+TEST(CommandLine, BadNetFormsNameNet) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"--net", "bogus"},
+           {"--net", "user,foo=1"},
+           {"--net", "user,hostfwd=tcp:8080"},
+           {"--net", "user,hostfwd=tcp:8080-:99999"},
+           {"--net", "tap"},
+           {"--net", "none,ifname=x"},
+           {"--net", "user", "--net", "none"},
+       }) {
+    std::string message = error_of(args);
+    EXPECT_EQ(message.rfind("--net", 0), 0u) << message;
+  }
+  EXPECT_NE(error_of({"--no-ioeventfd=maybe"}).find("--no-ioeventfd"), std::string::npos);
+}
+
 class ConfigFileTest : public ::testing::Test {
  protected:
   std::string write(const std::string& text) {
@@ -72,7 +116,9 @@ class ConfigFileTest : public ::testing::Test {
     return path_;
   }
   void TearDown() override { std::remove(path_.c_str()); }
-  std::string path_ = ::testing::TempDir() + "vmm_cli_test.toml";
+  // One file per test: ctest runs the tests of this fixture in parallel.
+  std::string path_ = ::testing::TempDir() + "vmm_cli_test_" +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml";
 };
 
 TEST_F(ConfigFileTest, CommandLineOverridesTheFile) {
@@ -101,6 +147,25 @@ TEST_F(ConfigFileTest, ErrorsNameTheFileAndKey) {
   EXPECT_NE(error_of({"--config", path}).find(path + ":"), std::string::npos);
 }
 
+TEST_F(ConfigFileTest, NetKeys) {
+  std::string path = write("net = \"user,hostfwd=tcp:2222-:22\"\nno-ioeventfd = true\n");
+  auto r = parse({"--config", path});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->config.net.kind, net::NetConfig::Kind::kUser);
+  EXPECT_EQ(r->config.net.host_forwards.size(), 1u);
+  EXPECT_FALSE(r->config.use_ioeventfd);
+  auto overridden = parse({"--config", path, "--net", "none"});
+  ASSERT_TRUE(overridden.ok());
+  EXPECT_EQ(overridden->config.net.kind, net::NetConfig::Kind::kNone);
+
+  path = write("net = \"tap\"\n");
+  std::string message = error_of({"--config", path});
+  EXPECT_NE(message.find("key 'net': --net tap: needs ifname=NAME"), std::string::npos) << message;
+  path = write("no-ioeventfd = 1\n");
+  EXPECT_NE(error_of({"--config", path}).find("key 'no-ioeventfd': expected true or false"),
+            std::string::npos);
+}
+
 TEST(DefaultConfig, ShippedFileMatchesBuiltInDefaults) {
   VmConfig from_file;
   auto r = apply_config_file(std::string(VMM_SOURCE_DIR) + "/configs/default.toml", from_file);
@@ -113,6 +178,8 @@ TEST(DefaultConfig, ShippedFileMatchesBuiltInDefaults) {
   EXPECT_EQ(from_file.print_stats, built_in.print_stats);
   EXPECT_EQ(from_file.guest_path, built_in.guest_path);
   EXPECT_EQ(from_file.stats_json_path, built_in.stats_json_path);
+  EXPECT_EQ(from_file.net, built_in.net);
+  EXPECT_EQ(from_file.use_ioeventfd, built_in.use_ioeventfd);
 }
 
 }  // namespace

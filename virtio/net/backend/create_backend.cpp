@@ -1,0 +1,20 @@
+#include "virtio/net/backend/create_backend.h"
+
+#include "virtio/net/backend/slirp_backend.h"
+#include "virtio/net/backend/tap_backend.h"
+
+namespace vmm::net {
+
+Result<std::unique_ptr<NetBackend>> create_net_backend(const NetConfig& config) {
+  switch (config.kind) {
+    case NetConfig::Kind::kUser:
+      return std::unique_ptr<NetBackend>(VMM_TRY(SlirpBackend::create(config.host_forwards)));
+    case NetConfig::Kind::kTap:
+      return std::unique_ptr<NetBackend>(VMM_TRY(TapBackend::open(config.tap_ifname)));
+    case NetConfig::Kind::kNone:
+      break;
+  }
+  return std::unique_ptr<NetBackend>();
+}
+
+}  // namespace vmm::net

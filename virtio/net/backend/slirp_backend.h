@@ -1,0 +1,78 @@
+// `--net user`: a user-mode TCP/IP stack (libslirp) in the VMM process, so no
+// privileges are needed. The guest network is QEMU's: the guest is
+// 10.0.2.15 (DHCP), 10.0.2.2 reaches the host's loopback, 10.0.2.3 answers
+// DNS with the host's resolver. Host forwards let host programs reach guest
+// servers.
+//
+// Frames for the guest that find the receiver without buffers are kept, in
+// order, up to kMaxHeldFrames; beyond that they are dropped and counted
+// (TCP retransmits them).
+#pragma once
+
+#include <libslirp.h>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "virtio/net/backend/host_forward.h"
+#include "virtio/net/backend/net_backend.h"
+#include "virtio/net/backend/slirp_poller.h"
+#include "virtio/net/backend/slirp_timers.h"
+#include "virtio/util/alive_token.h"
+#include "virtio/util/relaxed_counter.h"
+
+namespace vmm::net {
+
+class SlirpBackend final : public NetBackend {
+ public:
+  static constexpr size_t kMaxHeldFrames = 256;
+
+  // Sets up the stack and listens on every forwarded host port; errors name
+  // --net and the failing forward.
+  static Result<std::unique_ptr<SlirpBackend>> create(const std::vector<HostForward>& forwards);
+  ~SlirpBackend() override;
+  SlirpBackend(const SlirpBackend&) = delete;
+  SlirpBackend& operator=(const SlirpBackend&) = delete;
+
+  std::string_view kind() const override { return "user"; }
+  Result<void> attach(boost::asio::io_context& context, FrameReceiver& receiver) override;
+  SendResult send_frame(std::span<const uint8_t> frame) override;
+  void resume_receive() override;
+  BackendCounters counters() const override;
+
+ private:
+  struct SlirpDeleter {
+    void operator()(Slirp* slirp) const { slirp_cleanup(slirp); }
+  };
+
+  SlirpBackend();
+  Result<void> add_forward(const HostForward& forward);
+  void frame_for_guest(std::span<const uint8_t> frame);
+  void hold(std::span<const uint8_t> frame);
+  void deliver_held();
+
+  static const SlirpCb kCallbacks;
+  static ssize_t on_send_packet(const void* buf, size_t len, void* opaque);
+  static void on_guest_error(const char* msg, void* opaque);
+  static int64_t on_clock_get_ns(void* opaque);
+  static void* on_timer_new_opaque(SlirpTimerId id, void* cb_opaque, void* opaque);
+  static void on_timer_free(void* timer, void* opaque);
+  static void on_timer_mod(void* timer, int64_t expire_ms, void* opaque);
+  static void on_register_poll_fd(int fd, void* opaque);
+  static void on_unregister_poll_fd(int fd, void* opaque);
+  static void on_notify(void* opaque);
+
+  boost::asio::io_context* context_ = nullptr;
+  FrameReceiver* receiver_ = nullptr;
+  std::deque<std::vector<uint8_t>> held_;
+  bool receiver_full_ = false;  // answered kNoBuffer; waiting for resume_receive()
+  virtio::RelaxedCounter dropped_no_buffer_;
+  SlirpTimers timers_;
+  std::unique_ptr<SlirpPoller> poller_;
+  std::unique_ptr<Slirp, SlirpDeleter> slirp_;  // last: cleaned up first, while timers exist
+  virtio::AliveToken alive_;
+};
+
+}  // namespace vmm::net

@@ -1,0 +1,17 @@
+// "0x1f" formatting for log and error messages about guest addresses.
+#pragma once
+
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace vmm::virtio {
+
+inline std::string hex(uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
+  return buf;
+}
+
+}  // namespace vmm::virtio
