@@ -3,8 +3,8 @@
 // passed to the init program as its arguments. Unknown keys are ignored.
 //
 // Keys the kernel knows: init=PROGRAM, ip=, gw=, idle=halt|poll,
-// virtio_mmio.device=SIZE@ADDR:GSI (repeatable), shmem=SIZE@ADDR, and the
-// test hook panic=now|fault.
+// timer=oneshot, virtio_mmio.device=SIZE@ADDR:GSI (repeatable),
+// shmem=SIZE@ADDR, and the test hook panic=now|fault|nested|ap.
 #pragma once
 
 #include <stddef.h>

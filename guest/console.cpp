@@ -85,6 +85,12 @@ void console_release_if_owner() {
   __atomic_store_n(&g_console.owner, kNoOwner, __ATOMIC_RELEASE);
 }
 
+void console_write(const char* s, unsigned long n) {
+  console_lock();
+  for (unsigned long i = 0; i < n; ++i) console_sink(s[i], nullptr);
+  console_unlock();
+}
+
 void kvprintf(const char* fmt, va_list ap) {
   console_lock();
   vformat(console_sink, nullptr, fmt, ap);

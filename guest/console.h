@@ -8,6 +8,8 @@
 void console_init();
 void kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char* fmt, va_list ap);
+// Raw bytes (user programs' output), "\n" sent as "\r\n".
+void console_write(const char* s, unsigned long n);
 
 // The console lock is recursive per CPU, so a CPU can hold it across several
 // kprintf calls (a register dump) without other CPUs cutting in.

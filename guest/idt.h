@@ -14,6 +14,14 @@ inline constexpr uint8_t kDoubleFault = 8;
 inline constexpr uint8_t kPageFault = 14;
 inline constexpr uint8_t kMachineCheck = 18;
 inline constexpr uint8_t kFirstExternal = 32;  // 0..31 are reserved for exceptions
+// Vectors this kernel assigns. The local APIC ranks interrupts by vector
+// (priority class = vector >> 4, SDM vol 3, 10.8.3.1): IPIs highest, then
+// the timer, then devices.
+inline constexpr uint8_t kTimer = 0x20;
+inline constexpr uint8_t kFirstDevice = 0x30;  // IOAPIC-routed, irq.cpp allocates
+inline constexpr uint8_t kLastDevice = 0xDF;
+inline constexpr uint8_t kReschedule = 0xF0;   // IPI: look at the run queue
+inline constexpr uint8_t kTlbShootdown = 0xF1; // IPI: flush the TLB
 inline constexpr uint8_t kSpurious = 0xFF;      // local APIC spurious vector
 
 }  // namespace idt

@@ -3,8 +3,14 @@
 // memcmp must be provided), so they must exist with C linkage.
 #include "kstring.h"
 
+// Eight bytes per iteration, then the tail: string instructions are fast on
+// hardware, and under a hypervisor that emulates kernel code each
+// iteration is one emulated step, so fewer, wider iterations win by far.
 extern "C" void* memcpy(void* dst, const void* src, size_t n) {
-  asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
+  void* d = dst;
+  size_t words = n / 8, tail = n % 8;
+  asm volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words)::"memory");
+  asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(tail)::"memory");
   return dst;
 }
 
@@ -21,7 +27,10 @@ extern "C" void* memmove(void* dst, const void* src, size_t n) {
 
 extern "C" void* memset(void* dst, int c, size_t n) {
   void* d = dst;
-  asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+  size_t words = n / 8, tail = n % 8;
+  uint64_t pattern = 0x0101010101010101ull * static_cast<uint8_t>(c);
+  asm volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+  asm volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
   return dst;
 }
 

@@ -2,6 +2,7 @@
 
 #include "idt.h"
 #include "layout.h"
+#include "spinlock.h"
 #include "tsc.h"
 #include "x86.h"
 
@@ -60,6 +61,9 @@ void wait_icr_idle() {
 
 void send_ipi(uint32_t apic_id, uint32_t icr_low) {
   if (!g_ready) return;
+  // xAPIC needs two writes: an interrupt handler sending its own IPI in
+  // between would change the destination.
+  InterruptsOff irq_off;
   if (g_x2apic) {
     // x2APIC: one 64-bit ICR MSR, destination in bits 63:32 (SDM 10.12.9).
     x86::wrmsr(kX2apicMsrBase + (kRegIcrLow >> 4), (uint64_t{apic_id} << 32) | icr_low);
@@ -109,5 +113,10 @@ void lapic_send_startup(uint32_t apic_id, uint8_t vector) {
 }
 
 void lapic_send_nmi(uint32_t apic_id) { send_ipi(apic_id, kIcrDeliveryNmi | kIcrLevelAssert); }
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { send_ipi(apic_id, kIcrLevelAssert | vector); }
+
+uint32_t lapic_read(uint32_t reg) { return read_reg(reg); }
+void lapic_write(uint32_t reg, uint32_t value) { write_reg(reg, value); }
 
 uint32_t lapic_max_apic_id() { return g_x2apic ? 0xFFFFFFFE : 0xFE; }

@@ -16,5 +16,12 @@ void lapic_eoi();
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_startup(uint32_t apic_id, uint8_t vector);
 void lapic_send_nmi(uint32_t apic_id);
+// A fixed-delivery interrupt with this vector.
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+
+// Register access for the timer code (lapic_timer.cpp); offsets as in the
+// xAPIC page (SDM vol 3, table 10-1).
+uint32_t lapic_read(uint32_t reg);
+void lapic_write(uint32_t reg, uint32_t value);
 // Largest APIC ID an IPI can address in the current mode.
 uint32_t lapic_max_apic_id();

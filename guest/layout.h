@@ -3,9 +3,18 @@
 //
 //   virtual address                                  what
 //   0x0000_0000_0000_0000 +------------------------+
-//                         | user space (later)     |  PML4[0..255]; PML4[0]
-//                         |                        |  identity-maps low RAM
-//                         |                        |  only while CPUs boot
+//                         | unmapped (NULL guard)  |  PML4[0..255]: each
+//   0x0000_0000_0040_0000 +------------------------+  process's own; PML4[0]
+//                         | program (ELF segments) |  identity-maps low RAM
+//                         +------------------------+  only while CPUs boot
+//   0x0000_1000_0000_0000 | mmap area (anonymous,  |  kUserMmapBase
+//                         |  demand-zero), upwards |
+//                         |          ...           |
+//   0x0000_7fff_ff7f_f000 +------------------------+
+//                         | stack, 8 MiB,          |  demand-zero
+//                         |  demand-zero           |
+//   0x0000_7fff_ffff_f000 +------------------------+  kUserTop: no user
+//                         | (one guard page)       |  address at or above
 //   0x0000_7fff_ffff_ffff +------------------------+
 //                         | non-canonical hole     |
 //   0xffff_8000_0000_0000 +------------------------+  kDirectMapBase
@@ -51,6 +60,19 @@ inline constexpr uint64_t kDirectMapBase = DIRECT_MAP_BASE;
 inline constexpr uint64_t kPageSize = PAGE_SIZE;
 inline constexpr uint64_t kLargePageSize = 2ull << 20;
 inline constexpr uint64_t kGiB = 1ull << 30;
+
+// User space. kUserTop stays a page below the canonical boundary so that
+// SYSRET never sees a non-canonical RIP from a user page (Intel SDM vol 2,
+// SYSRET: #GP in ring 0 otherwise).
+inline constexpr uint64_t kUserBase = 0x400000;
+inline constexpr uint64_t kUserMmapBase = 0x0000100000000000;
+inline constexpr uint64_t kUserTop = 0x00007ffffffff000;
+inline constexpr uint64_t kUserStackSize = 8ull << 20;
+inline constexpr bool is_user_address(uint64_t va) { return va < kUserTop; }
+// Whether [va, va + len) lies in user space (no wrap-around).
+inline constexpr bool is_user_range(uint64_t va, uint64_t len) {
+  return va <= kUserTop && len <= kUserTop - va;
+}
 
 // Physical address -> pointer in the direct map.
 template <typename T = void>

@@ -1,17 +1,28 @@
-// kmain: the boot CPU's path from entry.S to "boot: ok".
+// kmain: the boot CPU's path from entry.S to "boot: ok", then to init and
+// its idle loop.
 #include "acpi.h"
 #include "bootinfo.h"
+#include "clock.h"
 #include "cmdline.h"
 #include "console.h"
+#include "cpu_features.h"
+#include "extable.h"
 #include "gdt.h"
 #include "idle.h"
 #include "idt.h"
+#include "init.h"
+#include "ioapic.h"
 #include "lapic.h"
 #include "panic.h"
 #include "percpu.h"
-#include "power.h"
+#include "pmm.h"
+#include "sched.h"
 #include "smp.h"
+#include "syscall.h"
+#include "tlb.h"
 #include "tsc.h"
+#include "tty.h"
+#include "uaccess.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -61,6 +72,21 @@ void run_panic_test() {
   }
 }
 
+// Memory, protection and the machinery user programs need, before any AP
+// starts (they share all of it).
+void kernel_setup() {
+  cpu_features_detect();
+  cpu_features_enable();
+  g_smap_enabled = g_cpu_features.smap;
+  clock_init();
+  check(pmm::init());
+  extable_init();
+  ioapic::init();
+  tlb_init();
+  syscall_init_cpu();
+  sched_init_cpu();
+}
+
 }  // namespace
 
 extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
@@ -77,12 +103,14 @@ extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
   check(acpi::init(g_boot.rsdp_phys, g_cpus[0].apic_id));
   acpi::print();
   calibrate_time();
+  kernel_setup();
   kprintf("cpu 0 online (apic %u)\n", g_cpus[0].apic_id);
   g_cpus[0].online = true;
   smp_boot();
   vm::drop_identity_map();
   run_panic_test();
+  tty_init();
   kprintf("boot: ok\n");
-  check(power_off());
-  panic("power-off returned");
+  init_start();
+  sched_idle_loop();
 }

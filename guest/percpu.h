@@ -1,6 +1,6 @@
 // Per-CPU data. Each CPU's GS base points at its Cpu (set once at start-up),
 // so this_cpu() is one gs-relative load. The first fields are read by
-// assembly (the syscall entry, later), so their offsets are fixed.
+// syscall_entry.S, so their offsets are fixed.
 #pragma once
 
 #include <stddef.h>
@@ -12,10 +12,14 @@
 inline constexpr uint32_t kMaxCpus = 64;
 inline constexpr uint32_t kIstStackSize = 8192;
 
+struct Thread;
+
 struct Cpu {
   Cpu* self;            // gs:0  — lets C++ read the Cpu's own address
-  uint64_t kernel_rsp;  // gs:8  — top of this CPU's kernel stack
-  uint64_t scratch;     // gs:16 — free for the syscall entry to save RSP
+  uint64_t kernel_rsp;  // gs:8  — top of the current thread's kernel stack
+  uint64_t scratch;     // gs:16 — the syscall entry saves the user RSP here
+  Thread* current;      // the thread running here (its idle thread if none)
+  bool need_resched;    // switch threads before returning to user mode
   uint32_t id;          // 0 = boot CPU, then MADT order
   uint32_t apic_id;
   bool present;         // listed (enabled) in the MADT

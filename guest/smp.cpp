@@ -6,14 +6,16 @@
 
 #include "cmdline.h"
 #include "console.h"
+#include "cpu_features.h"
 #include "gdt.h"
-#include "idle.h"
 #include "idt.h"
 #include "kstring.h"
 #include "lapic.h"
 #include "layout.h"
 #include "panic.h"
 #include "percpu.h"
+#include "sched.h"
+#include "syscall.h"
 #include "tsc.h"
 #include "vm.h"
 #include "x86.h"
@@ -104,6 +106,9 @@ extern "C" void ap_main(uint32_t apic_id) {
   gdt_init(*c);
   idt_load();
   lapic_init();
+  cpu_features_enable();
+  syscall_init_cpu();
+  sched_init_cpu();
   // Print before marking online, so "smp: N of M" follows every such line.
   kprintf("cpu %u online (apic %u)\n", c->id, apic_id);
   // seq_cst pairs with panic(): either the panicking CPU sees us online and
@@ -114,5 +119,5 @@ extern "C" void ap_main(uint32_t apic_id) {
   if (c->id == g_cpu_count - 1 && cmdline::get("panic", &v) && v == "ap") {
     panic("requested by panic=ap");  // test hook: a panic on an AP
   }
-  idle_loop();
+  sched_idle_loop();
 }

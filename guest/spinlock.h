@@ -37,3 +37,44 @@ class SpinLocker {
  private:
   SpinLock& lock_;
 };
+
+// A spin lock that leaves the interrupt flag alone: for the scheduler's
+// locks, which are always taken with interrupts already off and may be
+// released by another thread than the one that took them (across a context
+// switch), so they cannot remember an interrupt state of their own.
+class RawSpinLock {
+ public:
+  void lock() {
+    while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
+      while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) x86::pause();
+    }
+  }
+  void unlock() { __atomic_store_n(&locked_, false, __ATOMIC_RELEASE); }
+  bool is_locked() const { return __atomic_load_n(&locked_, __ATOMIC_RELAXED); }
+
+ private:
+  bool locked_ = false;
+};
+
+class RawSpinLocker {
+ public:
+  explicit RawSpinLocker(RawSpinLock& l) : lock_(l) { lock_.lock(); }
+  ~RawSpinLocker() { lock_.unlock(); }
+  RawSpinLocker(const RawSpinLocker&) = delete;
+  RawSpinLocker& operator=(const RawSpinLocker&) = delete;
+
+ private:
+  RawSpinLock& lock_;
+};
+
+// Interrupts off for a scope, restored as they were.
+class InterruptsOff {
+ public:
+  InterruptsOff() : was_enabled_(x86::save_and_cli()) {}
+  ~InterruptsOff() { x86::restore_interrupts(was_enabled_); }
+  InterruptsOff(const InterruptsOff&) = delete;
+  InterruptsOff& operator=(const InterruptsOff&) = delete;
+
+ private:
+  bool was_enabled_;
+};

@@ -3,10 +3,12 @@
 #include "trapframe.h"
 
 #include "console.h"
+#include "fault.h"
 #include "idt.h"
 #include "lapic.h"
 #include "panic.h"
 #include "percpu.h"
+#include "sched.h"
 #include "x86.h"
 
 namespace {
@@ -39,21 +41,15 @@ void dump_registers(const TrapFrame* tf) {
           x86::read_cr3());
 }
 
-// Exceptions are all fatal for now (no user mode, no demand paging yet).
-[[noreturn]] void exception(const TrapFrame* tf) {
-  uint64_t cr2 = x86::read_cr2();  // read first: a nested #PF would change it
-  Cpu* cpu = this_cpu();
-  // A fault while dumping registers, or inside panic, must not dump again:
-  // go straight to panic, which bounds its own nesting.
-  if (cpu->panic_depth == 0 && ++cpu->trap_depth == 1) {
-    console_lock();
-    kprintf("trap: vector %lu (%s) error 0x%lx rip 0x%lx cr2 0x%lx on cpu %u\n", tf->vector,
-            kExceptionNames[tf->vector], tf->error_code, tf->rip, cr2, cpu->id);
-    dump_registers(tf);
-    console_unlock();
+void exception(TrapFrame* tf) {
+  if (tf->vector == idt::kPageFault) {
+    page_fault(tf);
+  } else if (from_user_mode(tf) && tf->vector != idt::kDoubleFault &&
+             tf->vector != idt::kMachineCheck) {
+    user_exception(tf);
+  } else {
+    fatal_exception(tf, x86::read_cr2(), "unhandled exception");
   }
-  panic("unhandled exception %lu (%s) at rip 0x%lx", tf->vector, kExceptionNames[tf->vector],
-        tf->rip);
 }
 
 void nmi(const TrapFrame* tf) {
@@ -76,12 +72,29 @@ void external_interrupt(TrapFrame* tf) {
 
 }  // namespace
 
+// A fault while dumping registers, or inside panic, must not dump again: go
+// straight to panic, which bounds its own nesting.
+void fatal_exception(const TrapFrame* tf, uint64_t cr2, const char* why) {
+  Cpu* cpu = this_cpu();
+  if (cpu->panic_depth == 0 && ++cpu->trap_depth == 1) {
+    console_lock();
+    kprintf("trap: vector %lu (%s) error 0x%lx rip 0x%lx cr2 0x%lx on cpu %u\n", tf->vector,
+            kExceptionNames[tf->vector & 31], tf->error_code, tf->rip, cr2, cpu->id);
+    dump_registers(tf);
+    console_unlock();
+  }
+  panic("%s: %lu (%s) at rip 0x%lx", why, tf->vector, kExceptionNames[tf->vector & 31], tf->rip);
+}
+
 extern "C" void trap(TrapFrame* tf) {
   if (tf->vector == idt::kNmi) {
     nmi(tf);
-  } else if (tf->vector < idt::kFirstExternal) {
+    return;  // never schedule from NMI context
+  }
+  if (tf->vector < idt::kFirstExternal) {
     exception(tf);
   } else {
     external_interrupt(tf);
   }
+  if (from_user_mode(tf)) sched_user_return();
 }

@@ -16,11 +16,17 @@
 //
 // Entries from user mode (CS RPL 3) are bracketed by SWAPGS in trap_common so
 // that GS always points at the kernel's Cpu inside trap().
+//
+// System calls (syscall_entry.S) build the same frame, with vector
+// TF_SYSCALL_VECTOR (no IDT vector has that number), so that fork and new
+// threads can start from a copy of it and return through trap_return.
 #pragma once
 
 #define TF_VECTOR 120
+#define TF_RIP 136
 #define TF_CS 144
 #define TF_SIZE 176
+#define TF_SYSCALL_VECTOR 256
 
 #if !defined(__ASSEMBLER__)
 #include <stddef.h>
@@ -35,8 +41,11 @@ struct TrapFrame {
 };
 static_assert(offsetof(TrapFrame, vector) == TF_VECTOR);
 static_assert(offsetof(TrapFrame, cs) == TF_CS);
+static_assert(offsetof(TrapFrame, rip) == TF_RIP);
 static_assert(sizeof(TrapFrame) == TF_SIZE);
 static_assert(TF_SIZE % 16 == 0, "keeps the stack 16-byte aligned at the call");
 
 extern "C" void trap(TrapFrame* tf);
+
+inline bool from_user_mode(const TrapFrame* tf) { return (tf->cs & 3) != 0; }
 #endif

@@ -20,6 +20,10 @@ constexpr uint8_t kLcr8N1 = 0x03;
 constexpr uint8_t kFcrEnableClear = 0x07;  // enable FIFOs, clear RX and TX
 constexpr uint8_t kMcrDtrRts = 0x03;
 constexpr uint8_t kLsrThrEmpty = 0x20;
+constexpr uint8_t kLsrDataReady = 0x01;
+constexpr uint8_t kIerRxAvailable = 0x01;
+constexpr uint8_t kMcrOut2 = 0x08;
+constexpr uint16_t kRbr = 0;  // receive buffer (DLAB=0)
 
 // Bounded so that a missing UART (reads as 0) cannot hang the kernel. Each
 // poll is a port read (>= 1 us, a VM exit when virtualized): 10000 polls
@@ -44,4 +48,15 @@ void uart_putc(uint16_t port, char c) {
     x86::pause();
   }
   x86::outb(port + kThr, static_cast<uint8_t>(c));
+}
+
+void uart_enable_rx_interrupt(uint16_t port) {
+  x86::outb(port + kMcr, kMcrDtrRts | kMcrOut2);
+  x86::outb(port + kIer, kIerRxAvailable);
+}
+
+bool uart_getc(uint16_t port, char* c) {
+  if (!(x86::inb(port + kLsr) & kLsrDataReady)) return false;
+  *c = static_cast<char>(x86::inb(port + kRbr));
+  return true;
 }

@@ -15,7 +15,11 @@ trap_stub_\vector:
   pushq $0
   .endif
   pushq $\vector
+  .if (\vector == 2) || (\vector == 8) || (\vector == 18)
+  jmp trap_paranoid
+  .else
   jmp trap_common
+  .endif
 .endm
 
 .macro STUB_ADDRESS vector
@@ -40,7 +44,7 @@ trap_stub_table:
 .endr
 
 .text
-trap_common:
+.macro PUSH_REGS
   pushq %rax
   pushq %rbx
   pushq %rcx
@@ -57,16 +61,9 @@ trap_common:
   pushq %r14
   pushq %r15
   cld                                  // the C++ ABI expects DF = 0
-  testb $3, TF_CS(%rsp)
-  jz 1f
-  swapgs
-1:
-  mov %rsp, %rdi
-  call trap
-  testb $3, TF_CS(%rsp)
-  jz 2f
-  swapgs
-2:
+.endm
+
+.macro POP_REGS_AND_IRET
   popq %r15
   popq %r14
   popq %r13
@@ -84,3 +81,46 @@ trap_common:
   popq %rax
   add $16, %rsp                        // vector and error code
   iretq
+.endm
+
+// Entries from user mode (CS RPL 3) swap GS to the kernel's. trap_return is
+// also where a new thread enters user mode (switch.S).
+trap_common:
+  PUSH_REGS
+  testb $3, TF_CS(%rsp)
+  jz 1f
+  swapgs
+1:
+  mov %rsp, %rdi
+  call trap
+.globl trap_return
+trap_return:
+  testb $3, TF_CS(%rsp)
+  jz 2f
+  swapgs
+2:
+  POP_REGS_AND_IRET
+
+// NMI, #DF and #MC can arrive anywhere, including the few kernel
+// instructions of syscall_entry before its SWAPGS and of its exit after
+// one, where CS is the kernel's but GS is the user's. So the GS base itself
+// decides: the kernel's is a higher-half address (IA32_GS_BASE, SDM vol 4,
+// table 2-2), the user's never is. RBX (callee-saved) remembers the swap.
+#define MSR_GS_BASE 0xC0000101
+trap_paranoid:
+  PUSH_REGS
+  xor %ebx, %ebx
+  mov $MSR_GS_BASE, %ecx
+  rdmsr
+  test %edx, %edx
+  js 3f
+  swapgs
+  mov $1, %ebx
+3:
+  mov %rsp, %rdi
+  call trap
+  test %ebx, %ebx
+  jz 4f
+  swapgs
+4:
+  POP_REGS_AND_IRET

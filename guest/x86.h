@@ -26,6 +26,9 @@ inline void mmio_write16(uint64_t va, uint16_t v) { *reinterpret_cast<volatile u
 inline constexpr uint32_t kMsrApicBase = 0x1B;
 inline constexpr uint32_t kMsrEfer = 0xC0000080;
 inline constexpr uint32_t kMsrStar = 0xC0000081;
+inline constexpr uint32_t kMsrLstar = 0xC0000082;
+inline constexpr uint32_t kMsrFmask = 0xC0000084;
+inline constexpr uint32_t kMsrTscDeadline = 0x6E0;
 inline constexpr uint32_t kMsrFsBase = 0xC0000100;
 inline constexpr uint32_t kMsrGsBase = 0xC0000101;
 inline constexpr uint32_t kMsrKernelGsBase = 0xC0000102;
@@ -51,6 +54,23 @@ inline uint64_t read_cr3() {
   return v;
 }
 inline void write_cr3(uint64_t v) { asm volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
+inline uint64_t read_cr0() {
+  uint64_t v;
+  asm volatile("mov %%cr0, %0" : "=r"(v));
+  return v;
+}
+inline void write_cr0(uint64_t v) { asm volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
+inline uint64_t read_cr4() {
+  uint64_t v;
+  asm volatile("mov %%cr4, %0" : "=r"(v));
+  return v;
+}
+inline void write_cr4(uint64_t v) { asm volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+// Flushes this CPU's TLB entries for the page holding va (SDM vol 2, INVLPG).
+inline void invlpg(uint64_t va) { asm volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+// Flushes every non-global TLB entry of this CPU (a CR3 write does that,
+// SDM vol 3, 4.10.4.1).
+inline void flush_tlb() { write_cr3(read_cr3()); }
 
 // ---- CPUID ----
 struct CpuidResult {

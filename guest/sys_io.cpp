@@ -1,0 +1,48 @@
+// read and write: the console is the only file (fd 0 in, fds 1 and 2 out).
+#include "aspace.h"
+#include "console.h"
+#include "layout.h"
+#include "process.h"
+#include "syscall.h"
+#include "tty.h"
+#include "uaccess.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+
+namespace {
+constexpr size_t kChunk = 256;  // bytes per copy (kernel stack buffer)
+}
+
+// write(fd, buf, count)
+int64_t sys_write(const SyscallArgs& a) {
+  if (a.a0 != 1 && a.a0 != 2) return -err::kBadF;
+  uint64_t buf = a.a1, count = a.a2;
+  if (!layout::is_user_range(buf, count)) return -err::kFault;
+  char chunk[kChunk];
+  uint64_t done = 0;
+  while (done < count) {
+    size_t n = count - done < kChunk ? count - done : kChunk;
+    if (copy_from_user(chunk, buf + done, n) < 0) {
+      return done ? static_cast<int64_t>(done) : -err::kFault;
+    }
+    console_write(chunk, n);
+    done += n;
+  }
+  return static_cast<int64_t>(done);
+}
+
+// read(fd, buf, count): blocks until there is input. The whole buffer is
+// checked first, so a bad one fails at once rather than after the wait.
+int64_t sys_read(const SyscallArgs& a) {
+  if (a.a0 != 0) return -err::kBadF;
+  uint64_t buf = a.a1, count = a.a2;
+  if (count == 0) return 0;
+  if (!aspace::range_permits(current_process()->as, buf, count, uabi::kProtWrite)) {
+    return -err::kFault;
+  }
+  char chunk[kChunk];
+  int64_t n = tty_read(chunk, count < kChunk ? count : kChunk);
+  if (n < 0) return n;
+  if (copy_to_user(buf, chunk, static_cast<size_t>(n)) < 0) return -err::kFault;
+  return n;
+}

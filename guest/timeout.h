@@ -1,0 +1,17 @@
+// Per-CPU lists of sleeping threads ordered by wake-up time (TSC). The
+// timer interrupt expires them; sched_rearm() programs the timer for the
+// earliest.
+#pragma once
+
+#include <stdint.h>
+
+struct Thread;
+
+// Puts the current thread on this CPU's list, to be woken at deadline.
+void timeout_add(Thread* t, uint64_t deadline);
+// Takes t off whatever list it is on (no-op if none).
+void timeout_remove(Thread* t);
+// Wakes every thread of this CPU's list whose time has come.
+void timeout_expire(uint64_t now);
+// The earliest deadline on this CPU's list, 0 if it is empty.
+uint64_t timeout_earliest();

@@ -1,0 +1,65 @@
+// Types, flags and limits shared by the kernel and user programs (Linux's
+// values where Linux has the same thing).
+#pragma once
+
+#include <stdint.h>
+
+namespace uabi {
+
+struct Timespec {  // struct timespec
+  int64_t tv_sec;
+  int64_t tv_nsec;
+};
+
+// clock_gettime clocks. There is no real-time clock: every clock counts from
+// boot.
+inline constexpr int kClockRealtime = 0;
+inline constexpr int kClockMonotonic = 1;
+inline constexpr int kClockMonotonicRaw = 4;
+inline constexpr int kClockBoottime = 7;
+
+// mmap (include/uapi/asm-generic/mman-common.h). Only private anonymous
+// mappings exist.
+inline constexpr int kProtNone = 0;
+inline constexpr int kProtRead = 1;
+inline constexpr int kProtWrite = 2;
+inline constexpr int kProtExec = 4;
+inline constexpr int kMapShared = 0x01;
+inline constexpr int kMapPrivate = 0x02;
+inline constexpr int kMapFixed = 0x10;
+inline constexpr int kMapAnonymous = 0x20;
+
+// wait4 options and status encoding (as Linux: exit code in bits 15:8,
+// terminating signal in bits 6:0).
+inline constexpr int kWnohang = 1;
+inline constexpr int wait_exited_status(int code) { return (code & 0xff) << 8; }
+inline constexpr int wait_signal_status(int sig) { return sig & 0x7f; }
+inline constexpr bool wifexited(int s) { return (s & 0x7f) == 0; }
+inline constexpr int wexitstatus(int s) { return (s >> 8) & 0xff; }
+inline constexpr bool wifsignaled(int s) { return (s & 0x7f) != 0; }
+inline constexpr int wtermsig(int s) { return s & 0x7f; }
+
+// Signal numbers (Linux x86). Signals are not delivered to handlers: a
+// fault ends the process "killed by" the signal.
+inline constexpr int kSigIll = 4;
+inline constexpr int kSigTrap = 5;
+inline constexpr int kSigBus = 7;
+inline constexpr int kSigFpe = 8;
+inline constexpr int kSigKill = 9;
+inline constexpr int kSigSegv = 11;
+
+// Limits of spawn/execve argument vectors.
+inline constexpr int kMaxArgs = 16;
+inline constexpr int kMaxArgLen = 128;   // bytes, NUL included
+inline constexpr int kMaxNameLen = 32;   // program names, NUL included
+
+// kdebug(op, arg) operations: hooks for the kernel's self-tests.
+inline constexpr int kKdebugPanic = 1;        // panic("... requested by pid N")
+inline constexpr int kKdebugSmapEnabled = 2;  // 1 if CR4.SMAP is on, else 0
+inline constexpr int kKdebugTouchUser = 3;    // the kernel reads byte *arg with no stac
+inline constexpr int kKdebugCpuCount = 4;     // CPUs online
+
+// Exit status smap-test uses when the CPU has no SMAP (VM status 9).
+inline constexpr int kSmapTestNoSmapStatus = 4;
+
+}  // namespace uabi
