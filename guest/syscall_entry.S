@@ -9,6 +9,7 @@
 // result), so nothing the kernel computed reaches user space except RAX;
 // RCX and R11 come back as the return RIP and RFLAGS, as SYSRET defines.
 #include "trapframe.h"
+#include "trapframe_regs.h"
 
 #define USER_DS (0x18 | 3)   // gdt.h
 #define USER_CS (0x20 | 3)
@@ -27,21 +28,7 @@ syscall_entry:
   pushq %rcx                           // rip
   pushq $0                             // error code
   pushq $TF_SYSCALL_VECTOR
-  pushq %rax
-  pushq %rbx
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %rbp
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
+  PUSH_GPRS
   movq %rsp, %rdi
   call syscall_dispatch                // returns with interrupts off
   // SYSRET with a non-canonical RCX faults in ring 0 on the user's stack
@@ -51,21 +38,7 @@ syscall_entry:
   movabsq $USER_TOP, %r11
   cmpq %r11, %rcx
   jae syscall_bad_return
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rbp
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
-  popq %rbx
-  popq %rax
+  POP_GPRS
   addq $16, %rsp                       // vector and error code
   movq (%rsp), %rcx                    // rip
   movq 16(%rsp), %r11                  // rflags

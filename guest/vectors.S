@@ -5,6 +5,7 @@
 // (Intel SDM vol 3, table 6-1; AMD APM vol 2 for 29 and 30); the other stubs
 // push a 0 so that every frame has the same layout (trapframe.h).
 #include "trapframe.h"
+#include "trapframe_regs.h"
 
 .altmacro
 .macro STUB vector
@@ -45,40 +46,12 @@ trap_stub_table:
 
 .text
 .macro PUSH_REGS
-  pushq %rax
-  pushq %rbx
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %rbp
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
+  PUSH_GPRS
   cld                                  // the C++ ABI expects DF = 0
 .endm
 
 .macro POP_REGS_AND_IRET
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rbp
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
-  popq %rbx
-  popq %rax
+  POP_GPRS
   add $16, %rsp                        // vector and error code
   iretq
 .endm
