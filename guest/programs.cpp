@@ -2,28 +2,21 @@
 
 #include "kstring.h"
 
-#define USER_IMAGE(id) \
+// programs_table.inc is generated from guest/user/programs.cmake: one
+// USER_PROGRAM(name, id) per embedded ELF (the symbols come from the
+// generated programs.S).
+#define USER_PROGRAM(name, id) \
   extern "C" const uint8_t user_image_##id##_start[], user_image_##id##_end[];
-USER_IMAGE(selftest)
-USER_IMAGE(panic_test)
-USER_IMAGE(smap_test)
-USER_IMAGE(echo)
-USER_IMAGE(readline)
-#undef USER_IMAGE
+#include "programs_table.inc"
+#undef USER_PROGRAM
 
 namespace {
 
-#define ENTRY(name, id) \
-  { name, user_image_##id##_start, user_image_##id##_end }
-
+#define USER_PROGRAM(name, id) {name, user_image_##id##_start, user_image_##id##_end},
 const Program kPrograms[] = {
-    ENTRY("selftest", selftest),
-    ENTRY("panic-test", panic_test),
-    ENTRY("smap-test", smap_test),
-    ENTRY("echo", echo),
-    ENTRY("readline", readline),
+#include "programs_table.inc"
 };
-#undef ENTRY
+#undef USER_PROGRAM
 
 }  // namespace
 

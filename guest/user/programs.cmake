@@ -1,0 +1,12 @@
+# The user programs embedded in guest.elf: a name (what init= and spawn use)
+# and its sources under guest/user/. guest/CMakeLists.txt builds each into
+# NAME.elf and generates the embedding (programs.S) and the table
+# (programs_table.inc) from this list, so adding a program touches only
+# this file and guest/user/.
+set(GUEST_USER_PROGRAMS selftest panic-test smap-test echo readline)
+set(USER_SOURCES_selftest user/selftest.cpp user/checks_memory.cpp user/checks_sched.cpp
+    user/checks_syscall.cpp user/regs.S)
+set(USER_SOURCES_panic-test user/panic_test.cpp)
+set(USER_SOURCES_smap-test user/smap_test.cpp)
+set(USER_SOURCES_echo user/echo.cpp)
+set(USER_SOURCES_readline user/readline.cpp)
