@@ -11,6 +11,7 @@
 #include "idle.h"
 #include "idt.h"
 #include "init.h"
+#include "netglue.h"
 #include "ioapic.h"
 #include "lapic.h"
 #include "panic.h"
@@ -110,6 +111,7 @@ extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
   vm::drop_identity_map();
   run_panic_test();
   tty_init();
+  net_init();
   kprintf("boot: ok\n");
   init_start();
   sched_idle_loop();

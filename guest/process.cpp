@@ -1,6 +1,7 @@
 #include "process.h"
 
 #include "aspace.h"
+#include "file.h"
 #include "kstring.h"
 #include "sched.h"
 #include "spinlock.h"
@@ -62,7 +63,10 @@ bool try_reap(Process* self, int64_t pid, int* status, int64_t* result) {
 
 }  // namespace
 
-Process* process_create(Process* parent, const char* name, AddressSpace* as) {
+Process* process_create(Process* parent, const char* name, AddressSpace* as,
+                        FileTable* files_from) {
+  FileTable* files = files_from ? files_clone(files_from) : files_create();
+  if (files == nullptr) return nullptr;
   SpinLocker lock(g_lock);
   for (Process& p : g_procs) {
     if (p.state != ProcessState::kFree) continue;
@@ -70,6 +74,7 @@ Process* process_create(Process* parent, const char* name, AddressSpace* as) {
     p.pid = alloc_id();
     p.parent = parent;
     p.as = as;
+    p.files = files;
     size_t n = strlen(name);
     if (n >= kProcessNameLen) n = kProcessNameLen - 1;
     memcpy(p.name, name, n);
@@ -77,14 +82,18 @@ Process* process_create(Process* parent, const char* name, AddressSpace* as) {
     p.live_threads = 0;
     p.exiting = false;
     p.wait_status = 0;
+    p.unfinished_threads = 0;
     p.child_queue = WaitQueue();
     return &p;
   }
+  files_destroy(files);
   return nullptr;
 }
 
 void process_discard(Process* p) {
   aspace::put(p->as);
+  files_destroy(p->files);
+  p->files = nullptr;
   SpinLocker lock(g_lock);
   p->state = ProcessState::kFree;
 }
@@ -107,6 +116,17 @@ void process_kill(Process* p, int wait_status) {
 void process_thread_added(Process* p) {
   SpinLocker lock(g_lock);
   p->live_threads++;
+  __atomic_add_fetch(&p->unfinished_threads, 1, __ATOMIC_RELAXED);
+}
+
+void process_thread_exiting(Process* p) {
+  if (__atomic_sub_fetch(&p->unfinished_threads, 1, __ATOMIC_ACQ_REL) != 0) return;
+  // The last thread, in its own context with no scheduler lock held (closing
+  // a socket takes the network lock and wakes threads). Before the parent
+  // can hear of the end: a parent that waits for this child and then binds
+  // its port finds it free, as on Linux.
+  FileTable* files = __atomic_exchange_n(&p->files, nullptr, __ATOMIC_ACQ_REL);
+  files_destroy(files);
 }
 
 void process_thread_gone(Process* p, int64_t exit_value) {

@@ -10,6 +10,7 @@
 #include "waitqueue.h"
 
 struct AddressSpace;
+struct FileTable;
 struct Thread;
 
 enum class ProcessState : uint8_t { kFree, kAlive, kZombie };
@@ -22,16 +23,20 @@ struct Process {
   uint32_t pid{};
   Process* parent{};  // nullptr: nobody waits (init, orphans)
   AddressSpace* as{};
+  FileTable* files{};  // open files; released when the last thread ends
   char name[kProcessNameLen]{};
   uint32_t live_threads{};
+  uint32_t unfinished_threads{};  // not yet past thread_exit (atomic)
   bool exiting{};     // killed or exit_group: wait_status is final
   int wait_status{};  // uabi wait status once exiting / a zombie
   WaitQueue child_queue{};  // woken when one of its children ends
 };
 
-// A new process (no threads yet) owning the reference to as; nullptr if the
-// table is full.
-Process* process_create(Process* parent, const char* name, AddressSpace* as);
+// A new process (no threads yet) owning the reference to as, with a copy
+// of files_from's open files (fork) or just the console (nullptr); nullptr
+// if the table is full or memory is short.
+Process* process_create(Process* parent, const char* name, AddressSpace* as,
+                        FileTable* files_from = nullptr);
 // Undoes process_create for a process that never got a thread.
 void process_discard(Process* p);
 Process* current_process();
@@ -42,6 +47,9 @@ void process_kill(Process* p, int wait_status);
 // Thread bookkeeping, called by thread.cpp.
 void process_thread_added(Process* p);
 void process_thread_gone(Process* p, int64_t exit_value);
+// A thread of p is ending (thread_exit, in its own context): the last one
+// closes the process's files.
+void process_thread_exiting(Process* p);
 
 // wait4: waits for a child (pid > 0: that one; -1: any) to end, reaps it;
 // returns its pid and stores its status, 0 (WNOHANG, none ended yet), or

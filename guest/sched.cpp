@@ -3,6 +3,7 @@
 #include "aspace.h"
 #include "idle.h"
 #include "idt.h"
+#include "ktimer.h"
 #include "lapic.h"
 #include "lapic_timer.h"
 #include "panic.h"
@@ -203,12 +204,20 @@ void on_timer(TrapFrame*) {
   g_sched[me()].armed = 0;  // one-shot: it has fired
   uint64_t now = x86::rdtsc();
   timeout_expire(now);
+  ktimer_expire(now);
   sched_rearm();  // sets need_resched if the slice is used up
 }
 
 void on_reschedule(TrapFrame*) {
   lapic_eoi();
   sched_rearm();  // start a slice if someone now waits here
+}
+
+// The earlier of two TSC deadlines, 0 meaning none.
+uint64_t earliest(uint64_t a, uint64_t b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  return static_cast<int64_t>(a - b) < 0 ? a : b;
 }
 
 bool has_work(uint32_t cpu) { return queued(cpu) > 0 || can_steal(cpu); }
@@ -250,7 +259,7 @@ uint64_t sched_online_mask() { return __atomic_load_n(&g_online, __ATOMIC_ACQUIR
 void sched_rearm() {
   InterruptsOff irq_off;
   SchedCpu& s = g_sched[me()];
-  uint64_t next = timeout_earliest();
+  uint64_t next = earliest(timeout_earliest(), ktimer_deadline_here());
   if (runs_a_thread(me()) && queued(me()) > 0) {
     if (s.slice_end == 0) s.slice_end = tsc_deadline_us(kSliceUs);
     if (tsc_passed(s.slice_end)) {

@@ -16,6 +16,16 @@ class SpinLock {
     }
     irq_was_enabled_ = irq;
   }
+  // lock() if it is free now; false (interrupts as they were) if not.
+  bool try_lock() {
+    bool irq = x86::save_and_cli();
+    if (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
+      x86::restore_interrupts(irq);
+      return false;
+    }
+    irq_was_enabled_ = irq;
+    return true;
+  }
   void unlock() {
     bool irq = irq_was_enabled_;
     __atomic_store_n(&locked_, false, __ATOMIC_RELEASE);

@@ -1,6 +1,9 @@
-// read and write: the console is the only file (fd 0 in, fds 1 and 2 out).
+// read and write: on the console (fds 0, 1, 2 of a new process) and on
+// sockets (sys_sockio.cpp).
 #include "aspace.h"
 #include "console.h"
+#include "file.h"
+#include "sys_socket.h"
 #include "layout.h"
 #include "process.h"
 #include "syscall.h"
@@ -11,11 +14,25 @@
 
 namespace {
 constexpr size_t kChunk = 256;  // bytes per copy (kernel stack buffer)
-}
+
 
 // write(fd, buf, count)
+// The kind of file fd names: 0 console, 1 socket, -EBADF.
+int file_kind(uint64_t fd) {
+  if (fd >= static_cast<uint64_t>(kMaxFds)) return -err::kBadF;
+  File* f = fd_get(current_process()->files, static_cast<int>(fd));
+  if (f == nullptr) return -err::kBadF;
+  int kind = f->kind == FileKind::kSocket ? 1 : 0;
+  file_put(f);
+  return kind;
+}
+
+}  // namespace
+
 int64_t sys_write(const SyscallArgs& a) {
-  if (a.a0 != 1 && a.a0 != 2) return -err::kBadF;
+  int kind = file_kind(a.a0);
+  if (kind < 0) return kind;
+  if (kind == 1) return socket_write(a.a0, a.a1, a.a2);
   uint64_t buf = a.a1, count = a.a2;
   if (!layout::is_user_range(buf, count)) return -err::kFault;
   char chunk[kChunk];
@@ -34,7 +51,9 @@ int64_t sys_write(const SyscallArgs& a) {
 // read(fd, buf, count): blocks until there is input. The whole buffer is
 // checked first, so a bad one fails at once rather than after the wait.
 int64_t sys_read(const SyscallArgs& a) {
-  if (a.a0 != 0) return -err::kBadF;
+  int kind = file_kind(a.a0);
+  if (kind < 0) return kind;
+  if (kind == 1) return socket_read(a.a0, a.a1, a.a2);
   uint64_t buf = a.a1, count = a.a2;
   if (count == 0) return 0;
   if (!aspace::range_permits(current_process()->as, buf, count, uabi::kProtWrite)) {

@@ -1,6 +1,7 @@
 // Processes: identity, creation (fork, spawn, execve), ending, waiting.
 #include "aspace.h"
 #include "exec.h"
+#include "file.h"
 #include "kstring.h"
 #include "process.h"
 #include "sched.h"
@@ -20,7 +21,7 @@ int64_t name_from_user(char (&name)[uabi::kMaxNameLen], uint64_t user) {
 
 // Starts a child thread on a copy of frame, in a new process.
 int64_t start_child(Process* parent, AddressSpace* as, const TrapFrame& frame) {
-  Process* child = process_create(parent, parent->name, as);
+  Process* child = process_create(parent, parent->name, as, parent->files);
   if (child == nullptr) {
     aspace::put(as);
     return -err::kAgain;
@@ -90,6 +91,7 @@ int64_t sys_execve(const SyscallArgs& a) {
     aspace::activate(as);
   }
   aspace::put(old);
+  files_close_on_exec(p->files);
   size_t n = strlen(name);
   memcpy(p->name, name, n + 1);
   *a.tf = initial_frame(entry, sp);

@@ -44,5 +44,25 @@ int64_t sys_spawn(const SyscallArgs&);
 int64_t sys_thread_create(const SyscallArgs&);
 int64_t sys_thread_join(const SyscallArgs&);
 int64_t sys_kdebug(const SyscallArgs&);
-// Reserved numbers (the socket calls): -ENOSYS until they exist.
-int64_t sys_reserved(const SyscallArgs&);
+// Files and sockets (sys_socket.cpp, sys_sockio.cpp, sys_poll.cpp).
+int64_t sys_close(const SyscallArgs&);
+int64_t sys_poll(const SyscallArgs&);
+int64_t sys_select(const SyscallArgs&);
+int64_t sys_socket(const SyscallArgs&);
+int64_t sys_connect(const SyscallArgs&);
+int64_t sys_accept(const SyscallArgs&);
+int64_t sys_sendto(const SyscallArgs&);
+int64_t sys_recvfrom(const SyscallArgs&);
+int64_t sys_sendmsg(const SyscallArgs&);
+int64_t sys_recvmsg(const SyscallArgs&);
+int64_t sys_shutdown(const SyscallArgs&);
+int64_t sys_bind(const SyscallArgs&);
+int64_t sys_listen(const SyscallArgs&);
+int64_t sys_getsockname(const SyscallArgs&);
+int64_t sys_getpeername(const SyscallArgs&);
+int64_t sys_socketpair(const SyscallArgs&);
+int64_t sys_setsockopt(const SyscallArgs&);
+int64_t sys_getsockopt(const SyscallArgs&);
+int64_t sys_accept4(const SyscallArgs&);
+int64_t sys_fcntl(const SyscallArgs&);
+

@@ -1,6 +1,7 @@
 #include "thread.h"
 
 #include "aspace.h"
+#include "kheap.h"
 #include "kstring.h"
 #include "layout.h"
 #include "percpu.h"
@@ -80,12 +81,23 @@ Thread* thread_create_user(Process* p, const TrapFrame& frame, uint32_t tid) {
 }
 
 void thread_exit(int64_t value) {
+  process_thread_exiting(current_process());
   current_thread()->exit_value = value;
   sched_exit();
 }
 
+uint8_t* thread_io_buffer() {
+  Thread* t = current_thread();
+  if (t->io_buffer == nullptr) {
+    t->io_buffer = static_cast<uint8_t*>(kheap::allocate(kThreadIoBufferSize, false));
+  }
+  return t->io_buffer;
+}
+
 void thread_release(Thread* t) {
   Process* p = t->proc;
+  kheap::release(t->io_buffer, kThreadIoBufferSize);
+  t->io_buffer = nullptr;
   int64_t value = t->exit_value;
   pmm::put_contiguous(t->kstack_phys, kKernelStackPages);
   aspace::put(p->as);

@@ -24,6 +24,13 @@ enum class ThreadState : uint8_t {
 
 inline constexpr uint32_t kMaxThreads = 256;
 inline constexpr uint32_t kKernelStackPages = 4;
+// A socket call copies user data through this per-thread kernel buffer
+// (the network stack runs under a spin lock and must not fault on user
+// memory); one per thread, since a call may sleep holding it.
+inline constexpr size_t kThreadIoBufferSize = 64 * 1024;
+// The current thread's buffer (allocated, not zeroed, on first use), or
+// nullptr if memory is short.
+uint8_t* thread_io_buffer();
 
 struct Thread {
   uint64_t saved_rsp{};  // switch.S: offset 0, the stack of a switched-out thread
@@ -49,6 +56,7 @@ struct Thread {
   uint64_t wake_tsc{};
   Thread* timeout_next{};
   WaitQueue join_queue{};  // woken when it has exited
+  uint8_t* io_buffer{};    // kThreadIoBufferSize bytes for socket calls, made on first use
 
   TrapFrame* user_frame() const {
     return reinterpret_cast<TrapFrame*>(kstack_top - sizeof(TrapFrame));

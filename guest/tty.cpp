@@ -2,6 +2,7 @@
 
 #include "abi/platform.h"
 #include "console.h"
+#include "file.h"
 #include "irq.h"
 #include "spinlock.h"
 #include "uart.h"
@@ -36,7 +37,10 @@ void on_interrupt(void*) {
     }
     any = true;
   }
-  if (any) g_readers.wake_all();
+  if (any) {
+    g_readers.wake_all();
+    file_poll_queue().wake_all();
+  }
 }
 
 size_t take(char* buf, size_t n) {
@@ -50,6 +54,8 @@ size_t take(char* buf, size_t n) {
 }
 
 }  // namespace
+
+bool tty_input_ready() { return input_ready(); }
 
 void tty_init() {
   Status s = irq_route_isa(abi::kUartCom1Irq, on_interrupt, nullptr);

@@ -1,5 +1,7 @@
 #include "vm.h"
 
+#include "shm/shm_region.h"
+
 #include "abi/platform.h"
 #include "bootinfo.h"
 #include "console.h"
@@ -41,8 +43,11 @@ uint64_t phys_of(const uint64_t* table) { return layout::kernel_virt_to_phys(tab
 
 // Memory in the 32-bit device hole is uncached unless the memory map says
 // it is RAM: it holds the LAPIC, IOAPIC, virtio-mmio and ACPI GED registers.
+// The shared-memory device's region is ordinary memory the host polls: it
+// must be write-back, or every ring access would go to memory uncached.
 uint64_t cache_flags(uint64_t phys) {
   if (phys < abi::kLowRamLimit || phys >= abi::kHighRamStart) return 0;
+  if (shm::write_back_page(phys)) return 0;
   return bootinfo_overlaps_ram(phys, layout::kLargePageSize) ? 0 : kUncached;
 }
 

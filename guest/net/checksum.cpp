@@ -2,6 +2,41 @@
 
 namespace net {
 
+namespace {
+
+// The ones' complement sum of len / 32 blocks of 32 bytes, as 16-bit words
+// in the machine's (little-endian) order, folded to 16 bits. RFC 1071 2(B):
+// the sum may be taken in either byte order and swapped at the end, and
+// 2(C): in 64-bit words with end-around carry. Four ADCs per 32 bytes: the
+// guest kernel runs on a hypervisor that emulates kernel code one
+// instruction at a time, where this loop is ~8x faster than a byte-order
+// aware one.
+uint16_t sum_blocks_native(const uint8_t* data, size_t blocks) {
+  uint64_t sum = 0;
+#if defined(__x86_64__)
+  asm("1:\n\t"
+      "addq 0(%[p]), %[s]\n\t"
+      "adcq 8(%[p]), %[s]\n\t"
+      "adcq 16(%[p]), %[s]\n\t"
+      "adcq 24(%[p]), %[s]\n\t"
+      "adcq $0, %[s]\n\t"
+      "addq $32, %[p]\n\t"
+      "decq %[n]\n\t"
+      "jnz 1b"
+      : [s] "+r"(sum), [p] "+r"(data), [n] "+r"(blocks)
+      :
+      : "cc", "memory");
+#else
+  for (size_t i = 0; i < blocks * 16; ++i) {
+    sum += static_cast<uint64_t>(data[2 * i]) | static_cast<uint64_t>(data[2 * i + 1]) << 8;
+  }
+#endif
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(sum);
+}
+
+}  // namespace
+
 void InternetChecksum::add(const uint8_t* data, size_t len) {
   if (len == 0) return;
   if (odd_) {
@@ -9,6 +44,12 @@ void InternetChecksum::add(const uint8_t* data, size_t len) {
     ++data;
     --len;
     odd_ = false;
+  }
+  if (size_t blocks = len / 32; blocks > 0) {
+    uint16_t native = sum_blocks_native(data, blocks);
+    sum_ += static_cast<uint16_t>(native >> 8 | native << 8);  // to big-endian order
+    data += blocks * 32;
+    len -= blocks * 32;
   }
   // Summing 32-bit big-endian words into 64 bits folds to the same 16-bit
   // ones' complement sum (RFC 1071 2(B): the sum is byte-order and word-size

@@ -11,15 +11,15 @@ namespace sys {
 enum : long {
   kRead = 0,
   kWrite = 1,
-  kClose = 3,  // reserved for the socket issues: -ENOSYS for now
-  kPoll = 7,   // reserved
+  kClose = 3,
+  kPoll = 7,
   kMmap = 9,
   kMunmap = 11,
-  kSelect = 23,  // reserved
+  kSelect = 23,
   kSchedYield = 24,
   kNanosleep = 35,
   kGetpid = 39,
-  // Sockets (reserved; -ENOSYS until the networking issues).
+  // Sockets.
   kSocket = 41,
   kConnect = 42,
   kAccept = 43,
@@ -39,12 +39,13 @@ enum : long {
   kExecve = 59,
   kExit = 60,   // ends the calling thread
   kWait4 = 61,
+  kFcntl = 72,  // F_GETFL/F_SETFL (O_NONBLOCK) on sockets
   kGettid = 186,
   kSchedSetaffinity = 203,
   kSchedGetaffinity = 204,
   kClockGettime = 228,
   kExitGroup = 231,  // ends the whole process
-  kAccept4 = 288,    // reserved
+  kAccept4 = 288,
   kGetcpu = 309,
   // This kernel's own calls (no Linux equivalent).
   kSpawn = 500,         // spawn(name, argv): new process running a built-in program

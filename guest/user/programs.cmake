@@ -10,3 +10,14 @@ set(USER_SOURCES_panic-test user/panic_test.cpp)
 set(USER_SOURCES_smap-test user/smap_test.cpp)
 set(USER_SOURCES_echo user/echo.cpp)
 set(USER_SOURCES_readline user/readline.cpp)
+
+# Network programs: the socket library (unet) and the patterns and hash
+# they check data with are compiled into each.
+list(APPEND GUEST_USER_PROGRAMS ping udpecho tcpecho tcpsend tcprecv)
+set(USER_SOURCES_ping user/ping.cpp user/unet.cpp)
+set(USER_SOURCES_udpecho user/udpecho.cpp user/unet.cpp)
+set(USER_SOURCES_tcpecho user/tcpecho.cpp user/unet.cpp)
+set(USER_SOURCES_tcpsend user/tcpsend.cpp user/unet.cpp user/sha256.cpp)
+set(USER_SOURCES_tcprecv user/tcprecv.cpp user/unet.cpp user/sha256.cpp)
+list(APPEND GUEST_USER_PROGRAMS netcheck)
+set(USER_SOURCES_netcheck user/netcheck.cpp user/unet.cpp)

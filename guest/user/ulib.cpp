@@ -10,6 +10,7 @@ namespace u {
 namespace {
 
 struct Buffer {
+  int fd;
   char data[512];
   size_t len;
 };
@@ -17,10 +18,18 @@ struct Buffer {
 void sink(char c, void* ctx) {
   auto* b = static_cast<Buffer*>(ctx);
   if (b->len == sizeof(b->data)) {
-    write(1, b->data, b->len);
+    write(b->fd, b->data, b->len);
     b->len = 0;
   }
   b->data[b->len++] = c;
+}
+
+void vdprintf(int fd, const char* fmt, va_list ap) {
+  Buffer b;
+  b.fd = fd;
+  b.len = 0;
+  vformat(sink, &b, fmt, ap);
+  if (b.len) write(fd, b.data, b.len);
 }
 
 }  // namespace
@@ -39,13 +48,17 @@ void thread_exit(long value) {
 }
 
 void printf(const char* fmt, ...) {
-  Buffer b;
-  b.len = 0;
   va_list ap;
   va_start(ap, fmt);
-  vformat(sink, &b, fmt, ap);
+  vdprintf(1, fmt, ap);
   va_end(ap);
-  if (b.len) write(1, b.data, b.len);
+}
+
+void dprintf(int fd, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vdprintf(fd, fmt, ap);
+  va_end(ap);
 }
 
 void* mmap(size_t len, int prot) {

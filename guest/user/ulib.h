@@ -56,6 +56,8 @@ inline long read(int fd, void* buf, size_t n) {
 }
 // Formats into one write(1, ...) per call (lines stay whole).
 void printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+// The same onto fd (2 for error messages).
+void dprintf(int fd, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
 // ---- memory ----
 // Private anonymous memory: its address, or a negative errno as a pointer

@@ -1,0 +1,183 @@
+// tcpecho: TCP echo server and checking client.
+//
+// tcpecho -l PORT [-n COUNT]
+//   Server on 0.0.0.0:PORT: accepts connections one after another and
+//   sends back everything each one sends until its EOF, then closes it.
+//   Prints "tcpecho: listening on port P" once listening. Runs forever, or
+//   after COUNT connections prints "tcpecho: N connections, B bytes echoed"
+//   and exits (0 if every connection ended cleanly, else 1).
+//
+// tcpecho [-c CONNS] ADDR PORT BYTES
+//   Client: CONNS (default 1) connections in a row; on each it sends BYTES
+//   bytes of the stream pattern (pattern.h), shuts down its write side, and
+//   reads the echo until EOF, sending and receiving interleaved through
+//   poll() so that neither side's buffers can fill up and deadlock. Every
+//   byte is checked. Prints "tcpecho: N bytes intact" (N = BYTES * CONNS;
+//   "tcpecho: C connections, N bytes intact" when CONNS > 1).
+//
+// Exit status: 0 intact; 1 a call failed or timed out, or the echo fell
+// short; 2 bad arguments; 3 connect failed with ECONNREFUSED (after the
+// line "connect: ECONNREFUSED"); 4 the echo differed from what was sent.
+#include "pattern.h"
+#include "unet.h"
+
+namespace {
+
+constexpr size_t kChunk = 64 * 1024;
+uint8_t g_send[kChunk];
+uint8_t g_receive[kChunk];
+
+// ---- server ----
+
+// Echoes one connection until EOF: the byte count, or -errno.
+long echo_connection(int fd) {
+  long total = 0, r = u::set_timeout(fd, net::kSoRcvTimeo, u::kStallTimeoutMs);
+  while (r >= 0) {
+    r = u::recv(fd, g_receive, sizeof(g_receive), 0);
+    if (r == -err::kIntr) {
+      r = 0;
+      continue;
+    }
+    if (r <= 0) return r == 0 ? total : r;
+    total += r;
+    r = u::write_all(fd, g_receive, static_cast<size_t>(r));
+  }
+  return r;
+}
+
+int serve(uint16_t port, uint64_t count, bool limited) {
+  long listener = u::tcp_listen(port, 16);
+  if (listener < 0) {
+    u::print_error("listen", listener);
+    return u::kExitFailure;
+  }
+  u::printf("tcpecho: listening on port %u\n", port);
+  uint64_t connections = 0, bytes = 0, failures = 0;
+  while (!limited || connections < count) {
+    long fd = u::accept(static_cast<int>(listener), nullptr, nullptr);
+    if (fd < 0) {
+      u::print_error("accept", fd);
+      return u::kExitFailure;
+    }
+    long n = echo_connection(static_cast<int>(fd));
+    if (n < 0) ++failures, u::print_error("tcpecho: connection", n);
+    else bytes += static_cast<uint64_t>(n);
+    u::close(static_cast<int>(fd));
+    ++connections;
+  }
+  u::printf("tcpecho: %lu connections, %lu bytes echoed\n", connections, bytes);
+  return failures ? u::kExitFailure : u::kExitOk;
+}
+
+// ---- client ----
+
+struct Transfer {
+  int fd;
+  uint64_t bytes;
+  uint64_t sent = 0, received = 0;
+  bool eof = false;
+};
+
+// Sends what the socket takes now of the rest; shuts down the write side
+// after the last byte.
+long send_some(Transfer& t) {
+  size_t n = t.bytes - t.sent < kChunk ? t.bytes - t.sent : kChunk;
+  pattern::fill_stream(g_send, n, t.sent);
+  long r = u::send(t.fd, g_send, n, net::kMsgDontWait | net::kMsgNoSignal);
+  if (r == -err::kAgain || r == -err::kIntr) return 0;
+  if (r < 0) return r;
+  t.sent += static_cast<uint64_t>(r);
+  return t.sent == t.bytes ? u::shutdown(t.fd, net::kShutWr) : 0;
+}
+
+// Reads what has arrived and checks it: 0, -errno, or 1 if corrupt.
+long receive_some(Transfer& t) {
+  long r = u::recv(t.fd, g_receive, sizeof(g_receive), net::kMsgDontWait);
+  if (r == -err::kAgain || r == -err::kIntr) return 0;
+  if (r < 0) return r;
+  if (r == 0) t.eof = true;
+  auto n = static_cast<size_t>(r);
+  size_t good = pattern::check_stream(g_receive, n, t.received);
+  if (good != n || t.received + n > t.bytes) {
+    u::printf("tcpecho: echo differs at byte %lu\n", t.received + good);
+    return 1;
+  }
+  t.received += n;
+  return 0;
+}
+
+// One connection's exchange: an exit status.
+int exchange(Transfer& t) {
+  long r = t.bytes == 0 ? u::shutdown(t.fd, net::kShutWr) : 0;
+  while (r == 0 && !t.eof) {
+    bool sending = t.sent < t.bytes;
+    u::PollFd p{t.fd, static_cast<int16_t>(net::kPollIn | (sending ? net::kPollOut : 0)), 0};
+    r = u::poll(&p, 1, static_cast<int>(u::kStallTimeoutMs));
+    if (r == 0) r = -net::err::kTimedOut;
+    if (r < 0) break;
+    r = (p.revents & net::kPollNval) ? -err::kBadF : 0;
+    if (sending && (p.revents & (net::kPollOut | net::kPollErr))) r = send_some(t);
+    if (r == 0 && (p.revents & (net::kPollIn | net::kPollHup | net::kPollErr))) r = receive_some(t);
+  }
+  if (r == 1) return u::kExitCorrupt;
+  if (r < 0) {
+    u::print_error("tcpecho", r);
+    return u::kExitFailure;
+  }
+  if (t.received != t.bytes) {
+    u::printf("tcpecho: only %lu of %lu bytes came back\n", t.received, t.bytes);
+    return u::kExitFailure;
+  }
+  return u::kExitOk;
+}
+
+int echo_once(const u::SockAddrIn& to, uint64_t bytes) {
+  long fd = u::tcp_connect(to);
+  if (fd < 0) {
+    u::print_error("connect", fd);
+    return fd == -net::err::kConnRefused ? u::kExitRefused : u::kExitFailure;
+  }
+  Transfer t{static_cast<int>(fd), bytes};
+  int status = exchange(t);
+  u::close(t.fd);
+  return status;
+}
+
+int client_main(uint64_t conns, int argc, char** argv) {
+  uint32_t addr_be = 0;
+  uint16_t port = 0;
+  uint64_t bytes = 0;
+  if (argc != 3 || !u::parse_ipv4(argv[0], &addr_be) || !u::parse_port(argv[1], &port) ||
+      !u::parse_u64(argv[2], &bytes)) {
+    u::dprintf(2, "usage: tcpecho -l PORT [-n COUNT] | tcpecho [-c CONNS] ADDR PORT BYTES\n");
+    return u::kExitUsage;
+  }
+  u::SockAddrIn to = u::make_sockaddr_in(addr_be, port);
+  for (uint64_t i = 0; i < conns; ++i) {
+    int status = echo_once(to, bytes);
+    if (status != u::kExitOk) {
+      if (conns > 1) u::printf("tcpecho: connection %lu of %lu failed\n", i + 1, conns);
+      return status;
+    }
+  }
+  if (conns > 1) u::printf("tcpecho: %lu connections, %lu bytes intact\n", conns, conns * bytes);
+  else u::printf("tcpecho: %lu bytes intact\n", bytes);
+  return u::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t port = 0, count = 0, conns = 1;
+  bool listen = false, limited = false;
+  const u::NumericOption options[] = {
+      {"-l", &port, &listen}, {"-n", &count, &limited}, {"-c", &conns}};
+  int i = u::parse_options(argc, argv, options, 3);
+  if (i < 0) return u::kExitUsage;
+  if (!listen) return client_main(conns, argc - i, argv + i);
+  if (i != argc || port > 65535) {
+    u::dprintf(2, "usage: tcpecho -l PORT [-n COUNT]\n");
+    return u::kExitUsage;
+  }
+  return serve(static_cast<uint16_t>(port), count, limited);
+}
