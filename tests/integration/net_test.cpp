@@ -58,6 +58,19 @@ TEST(NetUser, GuestPingsTheHostGateway) {
   EXPECT_TRUE(contains(r.out, "net: eth0 virtio-net")) << r.out;
 }
 
+// Every socket call once, over the guest's loopback and AF_UNIX pairs
+// (guest/user/netcheck.cpp): socketpair, names, accept4 flags,
+// non-blocking connect, poll and select over mixed fds, options, refused
+// connects, sendmsg/recvmsg with MSG_PEEK and truncation.
+TEST(NetUser, GuestSocketCallsBehaveAsOnLinux) {
+  SKIP_WITHOUT_KVM();
+  auto r = run_vmm(vmm_args("user", "netcheck"));
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, " passed, 0 failed")) << r.out;
+  EXPECT_FALSE(contains(r.out, "FAIL")) << r.out;
+}
+
 TEST(NetUser, GuestUdpEchoClientGetsTenThousandDatagramsBackIntact) {
   SKIP_WITHOUT_KVM();
   auto server = UdpEchoServer::start("127.0.0.1");
