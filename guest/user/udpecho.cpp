@@ -3,8 +3,10 @@
 // udpecho -l PORT [-n COUNT]
 //   Server on 0.0.0.0:PORT: sends every datagram back to its sender. Prints
 //   "udpecho: listening on port P" once bound. Runs forever, or exits 0
-//   after echoing COUNT datagrams (retransmissions included) with
-//   "udpecho: N datagrams echoed".
+//   once COUNT datagrams were counted, with "udpecho: N datagrams echoed".
+//   A datagram equal to the one just before it, from the same sender, is
+//   echoed but not counted: it is a stop-and-wait client's retransmission,
+//   and counting it would make the server stop before the client is done.
 //
 // udpecho [-w W] [-t TIMEOUT_MS] [-r RETRIES] ADDR PORT COUNT SIZE
 //   Client: sends COUNT datagrams, seq 0..COUNT-1, with at most W (default
@@ -21,6 +23,7 @@
 // datagram that never came back; 2 for bad arguments; 4 if a reply was
 // corrupt.
 #include "format.h"
+#include "kstring.h"
 #include "pattern.h"
 #include "unet.h"
 
@@ -35,6 +38,28 @@ uint8_t g_send[kMaxDatagram];
 
 // ---- server ----
 
+// The last datagram the server counted, to recognise a retransmission.
+struct Previous {
+  bool valid;
+  u::SockAddrIn from;
+  size_t size;
+  uint8_t bytes[kMaxDatagram + 1];
+};
+Previous g_previous;
+
+bool repeats_previous(const u::SockAddrIn& from, const uint8_t* data, size_t size) {
+  const Previous& p = g_previous;
+  return p.valid && p.size == size && memcmp(&p.from, &from, sizeof(from)) == 0 &&
+         memcmp(p.bytes, data, size) == 0;
+}
+
+void remember(const u::SockAddrIn& from, const uint8_t* data, size_t size) {
+  g_previous.valid = true;
+  g_previous.from = from;
+  g_previous.size = size;
+  memcpy(g_previous.bytes, data, size);
+}
+
 int serve(uint16_t port, uint64_t count, bool limited) {
   long fd = u::udp_bind(port);
   if (fd < 0) {
@@ -42,7 +67,7 @@ int serve(uint16_t port, uint64_t count, bool limited) {
     return u::kExitFailure;
   }
   u::printf("udpecho: listening on port %u\n", port);
-  for (uint64_t echoed = 0; !limited || echoed < count; ++echoed) {
+  for (uint64_t counted = 0; !limited || counted < count;) {
     u::SockAddrIn from{};
     uint32_t from_len = sizeof(from);
     long n = u::recvfrom(static_cast<int>(fd), g_receive, sizeof(g_receive), 0, &from, &from_len);
@@ -50,7 +75,12 @@ int serve(uint16_t port, uint64_t count, bool limited) {
       u::print_error("recvfrom", n);
       return u::kExitFailure;
     }
-    long r = u::sendto(static_cast<int>(fd), g_receive, static_cast<size_t>(n), 0, &from, from_len);
+    size_t size = static_cast<size_t>(n);
+    if (!repeats_previous(from, g_receive, size)) {
+      remember(from, g_receive, size);
+      ++counted;
+    }
+    long r = u::sendto(static_cast<int>(fd), g_receive, size, 0, &from, from_len);
     if (r < 0) {
       u::print_error("sendto", r);
       return u::kExitFailure;
