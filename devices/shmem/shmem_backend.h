@@ -2,11 +2,15 @@
 // frames go and where frames for the guest come from. A network backend
 // (virtio/'s NetBackend, through a small adapter) or a test double.
 //
-// Both calls come from the poller thread only, never concurrently with each
-// other; an implementation fed by another thread (e.g. the device thread's
-// io_context) hands frames across with its own queue.
+// Every call except wake() comes from the poller thread only, never
+// concurrently with another; an implementation fed by another thread hands
+// frames across with its own queue. A backend with host-side work of its own
+// (a user-mode network stack's sockets and timers) does that work on the
+// poller thread too, in poll_host() and wait_for_host(), so that the
+// host-to-guest ring has exactly one producer.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -27,6 +31,18 @@ class ShmemBackend {
   // discarded. Called only when the guest's ring has a free slot, so a
   // backend that keeps its frames while this is not called gets backpressure.
   virtual size_t fetch_for_guest(std::span<uint8_t> buffer) = 0;
+
+  // Runs the host-side work that is ready now, without blocking. Called once
+  // per pass over the rings.
+  virtual void poll_host() {}
+
+  // The poller is idle and would sleep for `timeout`: instead, wait at most
+  // that long for host-side work, run it, and return true. False: nothing to
+  // wait for here, the poller sleeps by itself.
+  virtual bool wait_for_host(std::chrono::nanoseconds /*timeout*/) { return false; }
+
+  // Ends a wait_for_host() early. Any thread (the poller's stop request).
+  virtual void wake() {}
 };
 
 }  // namespace vmm

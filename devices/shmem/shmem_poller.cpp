@@ -48,11 +48,16 @@ void ShmemPoller::stop() {
 
 void ShmemPoller::run(std::stop_token stop) {
   use_precise_timers();
+  // Registered on this thread before the first wait: a stop requested at any
+  // later point wakes the backend's wait, and one requested earlier is seen
+  // by the loop condition.
+  std::stop_callback wake_backend(stop, [this] { backend_.wake(); });
   pump_.publish_state(shmem::HostState::kPolling);
   uint64_t idle_polls = 0;
   bool idle = false;
   while (!stop.stop_requested()) {
     counters_.count_poll();
+    backend_.poll_host();
     if (pump_.pump_once() > 0) {
       if (idle) counters_.add_spin_ns(elapsed_ns(idle_since_, Clock::now()));
       idle = false;
@@ -85,7 +90,7 @@ void ShmemPoller::wait_idle(const IdleAction& action, const std::stop_token& sto
     case IdleAction::Kind::kSleep: {
       Clock::time_point asleep = Clock::now();
       counters_.add_spin_ns(elapsed_ns(idle_since_, asleep));
-      sleep_interruptibly(action.sleep, stop);
+      if (!backend_.wait_for_host(action.sleep)) sleep_interruptibly(action.sleep, stop);
       idle_since_ = Clock::now();
       counters_.add_sleep_ns(elapsed_ns(asleep, idle_since_));
       return;

@@ -3,7 +3,9 @@
 // thread (std::jthread: the destructor asks it to stop and joins it). Stopping
 // is prompt under both policies: the loop checks the stop token on every pass,
 // a pass is bounded by the ring size, and a sleep is cut short by the stop
-// request.
+// request. Each pass also gives the backend its turn (ShmemBackend::poll_host),
+// and an adaptive sleep becomes the backend's wait_for_host() when it has
+// one, so traffic from the host side ends the sleep at once.
 #pragma once
 
 #include <condition_variable>
@@ -41,7 +43,7 @@ class ShmemPoller {
 
  private:
   ShmemPoller(ShmemEndpoint endpoint, ShmemBackend& backend, PollSettings settings)
-      : settings_(settings), pump_(std::move(endpoint), backend, counters_) {}
+      : settings_(settings), backend_(backend), pump_(std::move(endpoint), backend, counters_) {}
 
   void run(std::stop_token stop);
   void account_spin_so_far();
@@ -49,6 +51,7 @@ class ShmemPoller {
   void sleep_interruptibly(std::chrono::nanoseconds duration, const std::stop_token& stop);
 
   const PollSettings settings_;
+  ShmemBackend& backend_;
   ShmemCounters counters_;
   ShmemPump pump_;
   std::atomic<bool> polling_{true};

@@ -7,8 +7,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "vmm/app/bundled_guest.h"
+#include "devices/shmem/shmem_user_network.h"
 #include "virtio/net/backend/create_backend.h"
+#include "vmm/app/bundled_guest.h"
 #include "vmm/app/vm.h"
 #include "vmm/cli/command_line.h"
 #include "vmm/core/exit_status.h"
@@ -86,7 +87,14 @@ int run(const std::vector<std::string>& args) {
   // is the user's --net, reported before anything runs.
   auto net_backend = net::create_net_backend(config.net);
   if (!net_backend.ok()) return fail(kStatusUsageError, net_backend.error().message);
-  auto vm = Vm::create(config, **kvm, std::move(*memory), kernel->entry_gpa, std::move(*net_backend));
+  std::unique_ptr<net::NetBackend> shmem_backend;
+  if (config.shmem) {
+    auto network = ShmemUserNetwork::create();
+    if (!network.ok()) return fail(kStatusUsageError, network.error().message);
+    shmem_backend = std::move(*network);
+  }
+  auto vm = Vm::create(config, **kvm, std::move(*memory), kernel->entry_gpa, std::move(*net_backend),
+                       std::move(shmem_backend));
   if (!vm.ok()) return fail(kStatusVmmError, vm.error().message);
   VmStats stats = (*vm)->run();
   return report(config, stats);

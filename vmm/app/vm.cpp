@@ -8,6 +8,7 @@
 #include "devices/debug_exit.h"
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/app/terminal_mode.h"
+#include "vmm/core/exit_status.h"
 #include "vmm/cpu/pvh_boot.h"
 #include "vmm/cpu/vcpu_setup.h"
 #include "vmm/cpu/vm_setup.h"
@@ -30,21 +31,33 @@ Vm::Vm(const VmConfig& config, GuestMemory memory)
 Vm::~Vm() {
   for (auto& thread : vcpu_threads_) thread->join();
   if (device_thread_) device_thread_->stop();
+  if (shmem_) shmem_->stop();
   lifecycle_.set_kicker(nullptr);
 }
 
 Result<std::unique_ptr<Vm>> Vm::create(const VmConfig& config, KvmSystem& kvm,
                                        GuestMemory memory, uint64_t entry_gpa,
-                                       std::unique_ptr<net::NetBackend> net_backend) {
+                                       std::unique_ptr<net::NetBackend> net_backend,
+                                       std::unique_ptr<net::NetBackend> shmem_backend) {
   std::unique_ptr<Vm> vm(new Vm(config, std::move(memory)));
   vm->kvm_vm_ = VMM_TRY(kvm.create_vm());
   VMM_TRY_VOID(configure_vm(*vm->kvm_vm_));
+  VMM_TRY_VOID(vm->add_shmem(std::move(shmem_backend)));  // a memory region: before map_memory
   VMM_TRY_VOID(vm->map_memory());
   vm->device_thread_ = std::make_unique<DeviceThread>(vm->lifecycle_);
   VMM_TRY_VOID(vm->add_devices(std::move(net_backend)));
   VMM_TRY_VOID(vm->write_boot_data());
   VMM_TRY_VOID(vm->create_vcpus(kvm, entry_gpa));
   return vm;
+}
+
+// The region joins guest memory as a non-RAM region, so map_memory() gives it
+// its KVM slot like any other and the guest's accesses never exit.
+Result<void> Vm::add_shmem(std::unique_ptr<net::NetBackend> backend) {
+  if (!config_.shmem) return ok();
+  if (!backend) return make_error("--shmem: no network backend");
+  shmem_ = VMM_TRY(ShmemSlot::create(*config_.shmem, memory_, std::move(backend)));
+  return ok();
 }
 
 Result<void> Vm::map_memory() {
@@ -59,17 +72,22 @@ Result<void> Vm::write_boot_data() {
   AcpiConfig acpi;
   for (uint32_t i = 0; i < config_.vcpus; ++i) acpi.apic_ids.push_back(i);
   uint64_t rsdp = VMM_TRY(write_acpi_tables(memory_, acpi));
-  auto e820 = build_e820(memory_, {});
+  std::vector<ReservedRange> reserved;
+  if (shmem_) reserved.push_back(shmem_->e820_range());
+  auto e820 = build_e820(memory_, reserved);
   return write_start_info(memory_, guest_cmdline(), rsdp, e820);
 }
 
 // The devices the guest cannot discover come first, then the user's words
 // (which may end in " -- " and program arguments).
 std::string Vm::guest_cmdline() const {
+  std::vector<std::string> words;
+  if (net_) words.push_back(net_->kernel_cmdline_entry());
+  if (shmem_) words.push_back(shmem_->kernel_cmdline_entry());
+  if (!config_.cmdline.empty()) words.push_back(config_.cmdline);
   std::string cmdline;
-  if (net_) cmdline = net_->kernel_cmdline_entry();
-  if (!cmdline.empty() && !config_.cmdline.empty()) cmdline += ' ';
-  return cmdline + config_.cmdline;
+  for (const std::string& word : words) cmdline += (cmdline.empty() ? "" : " ") + word;
+  return cmdline;
 }
 
 Result<void> Vm::add_devices(std::unique_ptr<net::NetBackend> net_backend) {
@@ -111,6 +129,13 @@ VmStats Vm::run() {
   device_thread_->watch_stop_signals();
   if (isatty(STDIN_FILENO)) device_thread_->forward_input(STDIN_FILENO, *uart_);
   device_thread_->start();
+  // Before the first vCPU: a VM that cannot have the device it was asked
+  // for ends at once (no vCPU then runs a single instruction).
+  if (shmem_) {
+    auto started = shmem_->start();
+    if (!started.ok())
+      lifecycle_.request_stop(kStatusVmmError, shmem_->name() + ": " + started.error().message);
+  }
 
   // Kicks only reach threads that exist: the kicker is set after they all
   // started, and a stop requested earlier is seen by each loop on entry.
@@ -126,6 +151,7 @@ VmStats Vm::run() {
   // be inside the kicker, walking vcpu_threads_.
   for (auto& thread : vcpu_threads_) thread->join();
   device_thread_->stop();
+  if (shmem_) shmem_->stop();
   lifecycle_.set_kicker(nullptr);
   vcpu_threads_.clear();
   console_.flush();
@@ -144,6 +170,7 @@ VmStats Vm::collect_stats() {
     stats.vcpus.push_back(std::move(vcpu));
   }
   if (net_) stats.devices.push_back(net_->stats());
+  if (shmem_) stats.devices.push_back(shmem_->stats());
   return stats;
 }
 

@@ -1,8 +1,9 @@
 // A built virtual machine: guest memory in KVM slots, loaded kernel, devices
 // on their buses, ACPI tables and start_info written (the command line
-// announcing the virtio-mmio devices first), vCPUs configured. run() starts
-// one thread per vCPU plus the device thread, waits until the VM stops,
-// joins every thread and returns the statistics.
+// announcing the virtio-mmio and shared-memory devices first), vCPUs
+// configured. run() starts one thread per vCPU, the device thread and the
+// shared-memory poller, waits until the VM stops, joins every thread and
+// returns the statistics.
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include "devices/uart_16550.h"
 #include "vmm/app/device_thread.h"
 #include "vmm/app/kvm_irq_line.h"
+#include "vmm/app/shmem_slot.h"
 #include "vmm/app/virtio_net_slot.h"
 #include "vmm/bus/bus.h"
 #include "vmm/cli/vm_config.h"
@@ -28,15 +30,19 @@ class Vm {
  public:
   // `memory` already holds the loaded kernel; `entry_gpa` is its PVH entry.
   // `net_backend`, if given, gets a virtio-net device in virtio-mmio slot 0.
+  // `shmem_backend` is the network behind the shared-memory device, required
+  // when config.shmem is set.
   static Result<std::unique_ptr<Vm>> create(const VmConfig& config, KvmSystem& kvm,
                                             GuestMemory memory, uint64_t entry_gpa,
-                                            std::unique_ptr<net::NetBackend> net_backend = nullptr);
+                                            std::unique_ptr<net::NetBackend> net_backend = nullptr,
+                                            std::unique_ptr<net::NetBackend> shmem_backend = nullptr);
   ~Vm();
 
   VmStats run();
 
  private:
   Vm(const VmConfig& config, GuestMemory memory);
+  Result<void> add_shmem(std::unique_ptr<net::NetBackend> backend);
   Result<void> map_memory();
   Result<void> write_boot_data();
   std::string guest_cmdline() const;
@@ -61,6 +67,8 @@ class Vm {
   // to it, so it is declared before them; ~Vm stops the thread first.
   std::unique_ptr<DeviceThread> device_thread_;
   std::unique_ptr<VirtioNetSlot> net_;
+  // Its region lives in memory_ (declared earlier, destroyed later).
+  std::unique_ptr<ShmemSlot> shmem_;
   // vCPU threads last: destroyed (joined) before anything they use.
   std::vector<std::unique_ptr<VcpuThread>> vcpu_threads_;
 };

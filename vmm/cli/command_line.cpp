@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "vmm/cli/config_file.h"
+#include "vmm/cli/shmem_config.h"
 
 namespace vmm {
 
@@ -13,6 +14,7 @@ constexpr const char* kVersion = "vmm 0.1.0";
 struct RawOptions {
   std::string guest, memory, cmdline, config, log_level, stats_json;
   std::vector<std::string> net;  // every --net given; more than one is an error
+  std::vector<std::string> shmem;  // likewise --shmem
   int64_t smp = 0;
   bool stats = false;
   bool no_ioeventfd = false;
@@ -34,6 +36,16 @@ void declare_options(CLI::App& app, RawOptions& raw) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--no-ioeventfd", raw.no_ioeventfd,
                "handle virtio queue notifications as MMIO exits in user space, not in KVM");
+  app.add_option("--shmem", raw.shmem,
+                 "polled shared-memory network device: size=SIZE[,gpa=ADDR][,poll=busy|adaptive]"
+                 "[,max-latency=DURATION] | none (the default). SIZE: 8K..1G, a multiple of 4K; "
+                 "ADDR: page-aligned guest-physical base (default 0xe0000000); poll: busy spins, "
+                 "adaptive (default) spins, then sleeps; max-latency: the longest one adaptive "
+                 "sleep lasts, i.e. the most delay polling adds to a frame, 1us..100ms with unit "
+                 "ns/us/ms/s (default 100us). Its network: libslirp on 10.0.3.0/24, guest 10.0.3.15, "
+                 "host loopback 10.0.3.2, DNS 10.0.3.3")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.set_version_flag("--version", kVersion);
 }
 
@@ -72,6 +84,11 @@ Result<void> apply_given(const CLI::App& app, const RawOptions& raw, VmConfig& c
     config.net = VMM_TRY(net::parse_net_option(raw.net.empty() ? "" : raw.net[0]));
   }
   if (app.count("--no-ioeventfd")) config.use_ioeventfd = !raw.no_ioeventfd;
+  if (app.count("--shmem")) {
+    if (raw.shmem.size() > 1)
+      return make_error("--shmem: given more than once; one shared-memory device is supported");
+    config.shmem = VMM_TRY(parse_shmem_value(raw.shmem[0]));
+  }
   return ok();
 }
 
@@ -98,6 +115,10 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   }
   if (app.count("--config")) VMM_TRY_VOID(apply_config_file(raw.config, result.config));
   VMM_TRY_VOID(apply_given(app, raw, result.config));
+  // Placement depends on --memory, which either source may set: checked on
+  // the merged result.
+  if (result.config.shmem)
+    VMM_TRY_VOID(check_shmem_fits(*result.config.shmem, result.config.memory_bytes));
   return result;
 }
 

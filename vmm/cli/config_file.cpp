@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "vmm/cli/shmem_config.h"
 #include "vmm/memory/guest_memory.h"
 
 namespace vmm {
@@ -55,12 +56,32 @@ Result<void> apply_key(const std::string& source, const std::string& key, const 
     auto v = node.value_exact<bool>();
     if (!v) return key_error(source, key, "expected true or false");
     config.use_ioeventfd = !*v;
+  } else if (key == "shmem") {
+    auto shmem = parse_shmem_value(VMM_TRY(want_string()));
+    if (!shmem.ok()) return key_error(source, key, shmem.error().message);
+    config.shmem = std::move(*shmem);
   } else if (key == "stats-json") {
     std::string path = VMM_TRY(want_string());
     if (path.empty()) config.stats_json_path.reset();
     else config.stats_json_path = path;
   } else {
     return make_error(source + ": unknown key '" + key + "'");
+  }
+  return ok();
+}
+
+// toml++ 3.3 (Debian 12's) reaches __builtin_unreachable() on some non-ASCII
+// characters, e.g. U+0329 where it looks for whitespace (marzer/tomlplusplus
+// issues 190 and 295): undefined behaviour on a user's typo. Every key and
+// value the VMM reads is ASCII, so such a file is refused before toml++
+// sees it.
+Result<void> check_ascii(const std::string& text, const std::string& source) {
+  size_t line = 1;
+  for (char c : text) {
+    if (c == '\n') ++line;
+    if (static_cast<unsigned char>(c) >= 0x80)
+      return make_error(source + ":" + std::to_string(line) +
+                        ": non-ASCII character (config files are ASCII)");
   }
   return ok();
 }
@@ -89,6 +110,7 @@ Result<std::string> check_log_level(const std::string& text) {
 
 Result<void> apply_config_text(const std::string& text, const std::string& source,
                                VmConfig& config) {
+  VMM_TRY_VOID(check_ascii(text, source));
   toml::parse_result parsed = toml::parse(text, source);
   if (!parsed) {
     const auto& err = parsed.error();

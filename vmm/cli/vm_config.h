@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "devices/shmem/shmem_option.h"
 #include "virtio/net/backend/net_config.h"
 
 namespace vmm {
@@ -21,6 +22,7 @@ struct VmConfig {
   std::optional<std::string> stats_json_path;
   net::NetConfig net;          // --net; kind kNone: no network device
   bool use_ioeventfd = true;   // false with --no-ioeventfd
+  std::optional<ShmemDeviceConfig> shmem;  // --shmem; unset: no shared-memory device
 };
 
 // Upper bound checked while parsing: vCPU i gets APIC ID i, and xAPIC IDs

@@ -15,7 +15,10 @@
 #include <cstring>
 
 #include "abi/platform.h"
+#include "abi/shmem_ring.h"
 #include "tests/unit/mock/mock_kvm.h"
+#include "tests/unit/shmem/captured_log.h"
+#include "tests/unit/shmem/fake_net_backend.h"
 #include "tests/unit/virtio/fake_backend.h"
 
 namespace vmm {
@@ -35,6 +38,27 @@ using testing::MockKvmVm;
 
 constexpr uint32_t kVcpus = 3;
 constexpr uint64_t kEntry = 0x100040;
+constexpr uint64_t kShmemSize = 64 * 1024;
+
+// For waits inside a mocked KVM_RUN on the poller thread's work: the bound
+// only turns a hang into a failure.
+template <typename Predicate>
+bool eventually(Predicate done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  return true;
+}
+
+// vCPU 0 writes `value` to the debug-exit port: the VM ends with (value << 1) | 1.
+void debug_exit(MockKvmVcpu* vcpu, uint8_t value) {
+  kvm_run* run = vcpu->run_area();
+  run->exit_reason = KVM_EXIT_IO;
+  run->io = {KVM_EXIT_IO_OUT, 1, platform::kDebugExitPort, 1, 4096};
+  reinterpret_cast<uint8_t*>(run)[4096] = value;
+}
 
 kvm_cpuid_entry2 leaf(uint32_t function, uint32_t eax = 0, uint32_t ebx = 0, uint32_t ecx = 0,
                       uint32_t edx = 0) {
@@ -120,6 +144,23 @@ class VmTest : public ::testing::Test {
     config.memory_bytes = 32 << 20;
     config.cmdline = "init=selftest";
     return Vm::create(config, system_, std::move(*memory_), kEntry, std::move(net_backend));
+  }
+
+  // A VM with a 64 KiB shared-memory device at the default address.
+  Result<std::unique_ptr<Vm>> create_with_shmem(std::unique_ptr<net::NetBackend> shmem_backend,
+                                                uint64_t gpa = platform::kShmemDefaultGpa) {
+    VmConfig config;
+    config.vcpus = kVcpus;
+    config.memory_bytes = 32 << 20;
+    config.cmdline = "init=selftest";
+    config.shmem = ShmemDeviceConfig{kShmemSize, gpa, {}};
+    return Vm::create(config, system_, std::move(*memory_), kEntry, nullptr, std::move(shmem_backend));
+  }
+
+  // The shared-memory region's slot, after the RAM's; records its host address.
+  void expect_shmem_slot(uint8_t** host) {
+    EXPECT_CALL(*vm_, set_user_memory_region(1u, platform::kShmemDefaultGpa, kShmemSize, _))
+        .WillOnce(DoAll(SaveArg<3>(reinterpret_cast<void**>(host)), Return(ok())));
   }
 
   // APs wait in KVM_RUN until kicked, as when they wait for INIT/SIPI.
@@ -281,6 +322,191 @@ TEST_F(VmTest, NoIoeventfdLeavesQueueNotifyToTheVcpu) {
   auto vm = Vm::create(config, system_, std::move(*memory_), kEntry,
                        std::make_unique<virtio::testing::RecordingBackend>());
   ASSERT_TRUE(vm.ok()) << vm.error().message;
+}
+
+TEST_F(VmTest, ShmemRegionHasItsOwnSlotAnE820EntryAndACommandLineWord) {
+  expect_vm_setup();
+  expect_vcpus();
+  uint8_t* shmem = nullptr;
+  expect_shmem_slot(&shmem);
+  const uint8_t* ram = memory_->regions()[0].mapping.data();
+  auto vm = create_with_shmem(std::make_unique<testing::FakeNetBackend>());
+  ASSERT_TRUE(vm.ok()) << vm.error().message;
+  ASSERT_NE(shmem, nullptr);
+
+  EXPECT_STREQ(reinterpret_cast<const char*>(ram + platform::kCmdlineGpa),
+               "shmem=64K@0xe0000000 init=selftest");
+
+  platform::HvmStartInfo info;
+  std::memcpy(&info, ram + platform::kStartInfoGpa, sizeof info);
+  std::vector<platform::HvmMemmapEntry> map(info.memmap_entries);
+  std::memcpy(map.data(), ram + info.memmap_paddr, map.size() * sizeof map[0]);
+  int reserved = 0;
+  for (const auto& e : map) {
+    if (e.addr == platform::kShmemDefaultGpa && e.size == kShmemSize && e.type == platform::kE820Reserved)
+      ++reserved;
+    else  // nothing else, RAM least of all, covers any of the region
+      EXPECT_TRUE(e.addr + e.size <= platform::kShmemDefaultGpa ||
+                  e.addr >= platform::kShmemDefaultGpa + kShmemSize)
+          << std::hex << e.addr << " +" << e.size;
+  }
+  EXPECT_EQ(reserved, 1);
+
+  // The header is written before any vCPU runs; the guest can attach to it.
+  const shmem::Header* h = shmem::header_of(shmem);
+  EXPECT_EQ(h->config.magic, shmem::kMagic);
+  EXPECT_EQ(h->config.slots_per_ring, 8u);
+  EXPECT_EQ(h->config.host_max_latency_ns, 100'000u);  // adaptive, default bound
+  EXPECT_EQ(h->host.state, static_cast<uint32_t>(shmem::HostState::kIdle));  // no poller yet
+  shmem::GuestRings rings;
+  EXPECT_EQ(shmem::guest_attach(shmem, kShmemSize, &rings), shmem::ShmemError::kNone);
+}
+
+// vCPU 0 plays the guest's driver: one frame each way through the rings,
+// moved by the poller thread between them and the backend.
+TEST_F(VmTest, ShmemPollerMovesFramesBetweenTheRingsAndTheBackend) {
+  expect_vm_setup();
+  expect_vcpus();
+  uint8_t* shmem = nullptr;
+  expect_shmem_slot(&shmem);
+  auto backend = std::make_unique<testing::FakeNetBackend>();
+  testing::FakeNetBackend* fake = backend.get();
+  auto vm = create_with_shmem(std::move(backend));
+  ASSERT_TRUE(vm.ok()) << vm.error().message;
+
+  std::atomic<uint32_t> waiting_aps{0};
+  aps_wait_for_kicks(waiting_aps);
+  const std::vector<uint8_t> to_host(60, 0xaa), to_guest(70, 0xbb);
+  std::vector<uint8_t> received(shmem::kMaxFrameSize);
+  uint32_t received_length = 0;
+  MockKvmVcpu* bsp = vcpus_[0];
+  EXPECT_CALL(*bsp, run()).WillOnce(Invoke([&]() -> Result<void> {
+    shmem::GuestRings rings;
+    EXPECT_EQ(shmem::guest_attach(shmem, kShmemSize, &rings), shmem::ShmemError::kNone);
+    shmem::guest_announce_ready(shmem, 0);
+    EXPECT_EQ(rings.to_host.try_push(to_host.data(), 60).status, shmem::RingStatus::kDone);
+    EXPECT_TRUE(eventually([&] { return fake->sent().size() == 1; }));
+    fake->deliver_from_host(to_guest);
+    EXPECT_TRUE(eventually([&] {
+      shmem::RingResult r = rings.from_host.try_pop(received.data(), shmem::kMaxFrameSize);
+      received_length = r.status == shmem::RingStatus::kDone ? r.value : 0;
+      return r.status != shmem::RingStatus::kEmpty;
+    }));
+    while (waiting_aps.load() < kVcpus - 1) std::this_thread::yield();
+    debug_exit(bsp, 0);
+    return ok();
+  }));
+  for (MockKvmVcpu* vcpu : vcpus_)
+    EXPECT_CALL(*vcpu, read_stats()).WillOnce(Return(Result<KvmStats>(KvmStats{})));
+  VmStats stats = (*vm)->run();
+
+  EXPECT_EQ(stats.exit_status, 1);
+  ASSERT_EQ(fake->sent().size(), 1u);
+  EXPECT_EQ(fake->sent()[0], to_host);
+  ASSERT_EQ(received_length, 70u);
+  EXPECT_TRUE(std::equal(to_guest.begin(), to_guest.end(), received.begin()));
+  // The poller was stopped with the VM: its last word in the header.
+  EXPECT_EQ(shmem::header_of(shmem)->host.state, static_cast<uint32_t>(shmem::HostState::kIdle));
+
+  ASSERT_EQ(stats.devices.size(), 1u);
+  auto json = nlohmann::json::parse(stats_to_json(stats));
+  const auto& device = json["devices"][0];
+  EXPECT_EQ(device["name"], "shmem0");
+  EXPECT_EQ(device["type"], "shmem");
+  EXPECT_EQ(device["properties"]["gpa"], "0xe0000000");
+  EXPECT_EQ(device["properties"]["size"], "65536");
+  EXPECT_EQ(device["properties"]["poll"], "adaptive");
+  EXPECT_EQ(device["properties"]["backend"], "fake");
+  EXPECT_EQ(device["counters"]["frames_to_host"], 1);
+  EXPECT_EQ(device["counters"]["bytes_to_host"], 60);
+  EXPECT_EQ(device["counters"]["frames_to_guest"], 1);
+  EXPECT_EQ(device["counters"]["bytes_to_guest"], 70);
+  EXPECT_EQ(device["counters"]["failed"], 0);
+  EXPECT_GT(device["counters"]["polls"].get<uint64_t>(), 0u);
+  for (const char* key : {"spin_ns", "sleep_ns", "sleeps", "drops_refused_by_backend",
+                          "drops_too_long_for_guest", "rx_drops_no_buffer"})
+    EXPECT_TRUE(device["counters"].contains(key)) << key;
+}
+
+// Garbage in a ring index stops the device (logged once, published in the
+// host status line) while the VM runs on to the guest's own end.
+TEST_F(VmTest, AGuestThatBreaksTheShmemRingStopsTheDeviceNotTheVm) {
+  testing::CapturedLog log;
+  expect_vm_setup();
+  expect_vcpus();
+  uint8_t* shmem = nullptr;
+  expect_shmem_slot(&shmem);
+  auto vm = create_with_shmem(std::make_unique<testing::FakeNetBackend>());
+  ASSERT_TRUE(vm.ok()) << vm.error().message;
+
+  std::atomic<uint32_t> waiting_aps{0};
+  aps_wait_for_kicks(waiting_aps);
+  MockKvmVcpu* bsp = vcpus_[0];
+  EXPECT_CALL(*bsp, run())
+      .WillOnce(Invoke([&]() -> Result<void> {
+        shmem::Header* h = shmem::header_of(shmem);
+        shmem::guest_announce_ready(shmem, 0);
+        __atomic_store_n(&h->guest_to_host_head.index, 0x12345678u, __ATOMIC_RELEASE);
+        EXPECT_TRUE(eventually([h] {
+          return __atomic_load_n(&h->host.state, __ATOMIC_ACQUIRE) ==
+                 static_cast<uint32_t>(shmem::HostState::kFailed);
+        }));
+        // The VM still handles the guest's exits: a console byte...
+        kvm_run* run = bsp->run_area();
+        run->exit_reason = KVM_EXIT_IO;
+        run->io = {KVM_EXIT_IO_OUT, 1, platform::kUartCom1Port, 1, 4096};
+        reinterpret_cast<uint8_t*>(run)[4096] = '\n';
+        return ok();
+      }))
+      .WillOnce(Invoke([&]() -> Result<void> {
+        while (waiting_aps.load() < kVcpus - 1) std::this_thread::yield();
+        debug_exit(bsp, 3);  // ...and the guest's own end
+        return ok();
+      }));
+  for (MockKvmVcpu* vcpu : vcpus_)
+    EXPECT_CALL(*vcpu, read_stats()).WillOnce(Return(Result<KvmStats>(KvmStats{})));
+  VmStats stats = (*vm)->run();
+
+  EXPECT_EQ(stats.exit_status, (3 << 1) | 1);
+  EXPECT_EQ(stats.vcpus[0].vmm.total, 2u);
+  EXPECT_EQ(log.count("shmem device stopped"), 1u) << log.all();
+  ASSERT_EQ(stats.devices.size(), 1u);
+  const DeviceStats& device = stats.devices[0];
+  auto counter = [&](const std::string& name) {
+    for (const auto& [key, value] : device.counters)
+      if (key == name) return value;
+    return uint64_t{999};
+  };
+  EXPECT_EQ(counter("failed"), 1u);
+  EXPECT_EQ(counter("frames_to_host"), 0u);
+  bool has_error = false;
+  for (const auto& [key, value] : device.properties)
+    if (key == "error") has_error = value.find("peer head") != std::string::npos;
+  EXPECT_TRUE(has_error);
+}
+
+TEST_F(VmTest, ShmemOverlappingRamIsRefusedBeforeAnyMemoryIsMapped) {
+  EXPECT_CALL(*vm_, set_tss_addr(_)).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, set_identity_map_addr(_)).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, create_irqchip()).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, create_pit2()).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, set_gsi_routing(_)).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, set_user_memory_region(_, _, _, _)).Times(0);
+  auto vm = create_with_shmem(std::make_unique<testing::FakeNetBackend>(), 0x100000);
+  ASSERT_FALSE(vm.ok());
+  EXPECT_NE(vm.error().message.find("--shmem: "), std::string::npos) << vm.error().message;
+  EXPECT_NE(vm.error().message.find("overlaps"), std::string::npos) << vm.error().message;
+}
+
+TEST_F(VmTest, ShmemWithoutABackendIsAnError) {
+  EXPECT_CALL(*vm_, set_tss_addr(_)).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, set_identity_map_addr(_)).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, create_irqchip()).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, create_pit2()).WillOnce(Return(ok()));
+  EXPECT_CALL(*vm_, set_gsi_routing(_)).WillOnce(Return(ok()));
+  auto vm = create_with_shmem(nullptr);
+  ASSERT_FALSE(vm.ok());
+  EXPECT_NE(vm.error().message.find("no network backend"), std::string::npos) << vm.error().message;
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ TEST(ShmemPlacement, TableAgainstThePlatformMap) {
 }
 
 TEST(ShmemPlacement, NamesTheRangeItHits) {
-  std::vector<ReservedRange> reserved = {{0x1000, 0x1000, "the thing"}};
+  std::vector<OccupiedRange> reserved = {{0x1000, 0x1000, "the thing"}};
   auto r = check_shmem_placement(0, 0x2000, reserved);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message,
@@ -58,7 +58,7 @@ TEST(ShmemPlacement, NamesTheRangeItHits) {
 }
 
 TEST(ShmemPlacement, ReservedRangeReachingTheTopOfMemory) {
-  std::vector<ReservedRange> reserved = {{0xFFFFFFFFFFFFF000ull, 0x2000, "top"}};
+  std::vector<OccupiedRange> reserved = {{0xFFFFFFFFFFFFF000ull, 0x2000, "top"}};
   EXPECT_FALSE(check_shmem_placement(0xFFFFFFFFFFFFE000ull, 0x2000, reserved).ok());
   EXPECT_TRUE(check_shmem_placement(0, 0x2000, reserved).ok());
 }
