@@ -5,7 +5,13 @@ option(VMM_SANITIZE "Build host code with AddressSanitizer and UndefinedBehavior
 function(vmm_host_options target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
-  if(VMM_SANITIZE)
+  if(VMM_FUZZ)
+    # Coverage feedback for libFuzzer on everything the targets call; each
+    # fuzz target links libFuzzer itself (tests/fuzz/CMakeLists.txt).
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                                             -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  elseif(VMM_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=all)
     target_link_options(${target} PUBLIC -fsanitize=address,undefined)

@@ -67,6 +67,20 @@ TEST(HostForward, MalformedFormsAreClearErrorsNamingNet) {
   }
 }
 
+// Found by config_cli_fuzz: inet_pton() stopped at an embedded NUL, so the
+// text before it was taken for the whole address. (A TOML string can carry
+// a NUL as \u0000; a command-line argument cannot.)
+TEST(HostForward, EmbeddedNulInAnAddressIsRefused) {
+  using namespace std::string_literals;
+  for (const std::string& text : {"tcp:127.0.0.1\0junk:8080-:80"s, "tcp:8080-10.0.2.15\0:80"s}) {
+    auto parsed = parse_host_forward(text);
+    EXPECT_FALSE(parsed.ok()) << describe(*parsed);
+    if (!parsed.ok()) {
+      EXPECT_NE(parsed.error().message.find("is not an IPv4 address"), std::string::npos);
+    }
+  }
+}
+
 TEST(NetOption, Kinds) {
   auto user = parse_net_option("user");
   ASSERT_TRUE(user.ok());

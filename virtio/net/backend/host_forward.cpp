@@ -27,6 +27,9 @@ std::optional<uint16_t> parse_port(std::string_view text) {
 }
 
 std::optional<uint32_t> parse_ipv4(std::string_view text) {
+  // inet_pton reads a C string: an embedded NUL (a TOML string may hold one)
+  // would cut the text short and accept "127.0.0.1\0junk".
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   in_addr addr{};
   if (inet_pton(AF_INET, std::string(text).c_str(), &addr) != 1) return std::nullopt;
   return ntohl(addr.s_addr);
