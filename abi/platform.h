@@ -68,6 +68,11 @@ inline constexpr uint16_t kDebugExitPort = 0x501;
 // Benchmark phase marker: one 32-bit OUT marks a phase boundary; the value is
 // the phase id (see kBenchMarker*). The VMM snapshots counters on it.
 inline constexpr uint16_t kBenchMarkerPort = 0x520;
+// The value written: kBenchMarkStart or kBenchMarkEnd ORed with a phase
+// number below 0x10000, so a start and its end pair up by number.
+inline constexpr uint32_t kBenchMarkStart = 0x10000;
+inline constexpr uint32_t kBenchMarkEnd = 0x20000;
+inline constexpr uint32_t kBenchMarkPhaseMask = 0xffff;
 // ACPI hardware-reduced sleep registers (FADT SLEEP_CONTROL_REG /
 // SLEEP_STATUS_REG, ACPI 6.x section 4.8.3.7), one byte each, in I/O space.
 // A guest must take the addresses from the FADT, not from here; these are

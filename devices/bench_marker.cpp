@@ -25,9 +25,27 @@ void BenchMarker::write(const BusAccess& access, std::span<const uint8_t> data) 
   uint32_t phase = 0;
   std::memcpy(&phase, data.data(), std::min(data.size(), sizeof phase));
   uint64_t now = monotonic_ns();
+  {
+    std::lock_guard lock(mutex_);
+    if (marks_.size() >= max_marks_) {
+      ++dropped_;
+      return;
+    }
+  }
+  // The snapshot is taken outside the lock: it reads every vCPU's counters
+  // and must not serialise marks from different vCPUs behind it.
   PhaseMark mark{phase, access.vcpu, now, snapshotter_()};
   std::lock_guard lock(mutex_);
+  if (marks_.size() >= max_marks_) {
+    ++dropped_;
+    return;
+  }
   marks_.push_back(std::move(mark));
+}
+
+uint64_t BenchMarker::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
 }
 
 std::vector<PhaseMark> BenchMarker::marks() const {

@@ -19,28 +19,29 @@
 
 namespace vmm {
 
-struct PhaseMark {
-  uint32_t phase;         // the value the guest wrote
-  uint32_t vcpu;          // who wrote it
-  uint64_t host_time_ns;  // CLOCK_MONOTONIC at the snapshot
-  std::vector<VcpuStats> vcpus;
-};
-
 class BenchMarker : public BusDevice {
  public:
   // Takes a snapshot of every vCPU's counters; called on the marking vCPU's
   // thread.
   using Snapshotter = std::function<std::vector<VcpuStats>()>;
 
-  explicit BenchMarker(Snapshotter snapshotter) : snapshotter_(std::move(snapshotter)) {}
+  // A guest may write the port forever: the record keeps the first
+  // `max_marks` and counts the rest, so VMM memory stays bounded.
+  static constexpr size_t kDefaultMaxMarks = 65536;
+
+  explicit BenchMarker(Snapshotter snapshotter, size_t max_marks = kDefaultMaxMarks)
+      : snapshotter_(std::move(snapshotter)), max_marks_(max_marks) {}
 
   void read(const BusAccess& access, std::span<uint8_t> data) override;
   void write(const BusAccess& access, std::span<const uint8_t> data) override;
 
   std::vector<PhaseMark> marks() const;
+  uint64_t dropped() const;
 
  private:
   Snapshotter snapshotter_;
+  size_t max_marks_;
+  uint64_t dropped_ = 0;
   mutable std::mutex mutex_;
   std::vector<PhaseMark> marks_;
 };

@@ -63,6 +63,7 @@ constexpr Entry kSyscalls[] = {
     {sys::kThreadCreate, sys_thread_create},
     {sys::kThreadJoin, sys_thread_join},
     {sys::kKdebug, sys_kdebug},
+    {sys::kBenchMark, sys_bench_mark},
 };
 
 struct Table {

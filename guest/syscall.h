@@ -44,6 +44,7 @@ int64_t sys_spawn(const SyscallArgs&);
 int64_t sys_thread_create(const SyscallArgs&);
 int64_t sys_thread_join(const SyscallArgs&);
 int64_t sys_kdebug(const SyscallArgs&);
+int64_t sys_bench_mark(const SyscallArgs&);
 // Files and sockets (sys_socket.cpp, sys_sockio.cpp, sys_poll.cpp).
 int64_t sys_close(const SyscallArgs&);
 int64_t sys_poll(const SyscallArgs&);

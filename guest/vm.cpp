@@ -45,13 +45,15 @@ uint64_t phys_of(const uint64_t* table) { return layout::kernel_virt_to_phys(tab
 // it is RAM: it holds the LAPIC, IOAPIC, virtio-mmio and ACPI GED registers.
 // The shared-memory device's region is ordinary memory the host polls: it
 // must be write-back, or every ring access would go to memory uncached.
-uint64_t cache_flags(uint64_t phys) {
+uint64_t cache_flags(const shm::Region* shmem, uint64_t phys) {
   if (phys < abi::kLowRamLimit || phys >= abi::kHighRamStart) return 0;
-  if (shm::write_back_page(phys)) return 0;
+  if (shm::write_back_page(shmem, phys)) return 0;
   return bootinfo_overlaps_ram(phys, layout::kLargePageSize) ? 0 : kUncached;
 }
 
 void map_direct(uint64_t* pml4, uint64_t gib) {
+  shm::Region region;
+  const shm::Region* shmem = shm::region_from_cmdline(&region) ? &region : nullptr;
   uint64_t* pdpt = alloc_table();
   pml4[kPml4DirectMap] = phys_of(pdpt) | kTableFlags;
   for (uint64_t g = 0; g < gib; ++g) {
@@ -59,7 +61,7 @@ void map_direct(uint64_t* pml4, uint64_t gib) {
     pdpt[g] = phys_of(pd) | kTableFlags;
     for (uint64_t i = 0; i < 512; ++i) {
       uint64_t phys = g * layout::kGiB + i * layout::kLargePageSize;
-      pd[i] = phys | kPresent | kWritable | kLargePage | cache_flags(phys);
+      pd[i] = phys | kPresent | kWritable | kLargePage | cache_flags(shmem, phys);
     }
   }
   // The identity map shares the direct map's PDPT: same translations.

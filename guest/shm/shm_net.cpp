@@ -17,7 +17,7 @@ ShmNetDevice* ShmNetDevice::create(const Region& region) {
   }
   for (uint64_t p = region.phys & ~(layout::kLargePageSize - 1); p < region.phys + region.size;
        p += layout::kLargePageSize) {
-    if (!write_back_page(p)) {
+    if (!write_back_page(&region, p)) {
       kprintf("shm0: region at 0x%lx shares a 2 MiB page with device registers: not using it\n",
               region.phys);
       return nullptr;

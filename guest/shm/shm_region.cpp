@@ -28,11 +28,10 @@ bool overlaps(uint64_t a, uint64_t a_len, uint64_t b, uint64_t b_len) {
 
 }  // namespace
 
-bool write_back_page(uint64_t phys) {
-  Region r;
-  if (!region_from_cmdline(&r)) return false;
+bool write_back_page(const Region* region, uint64_t phys) {
+  if (region == nullptr) return false;
   constexpr uint64_t kPage = layout::kLargePageSize;
-  if (!overlaps(phys, kPage, r.phys, r.size)) return false;
+  if (!overlaps(phys, kPage, region->phys, region->size)) return false;
   // Device registers must stay uncached (SDM vol 3, 11.3: memory-mapped I/O
   // needs UC): refuse a 2 MiB page that also holds any of them.
   uint64_t virtio_len = uint64_t{abi::kVirtioMmioStride} * abi::kVirtioMmioMaxDevices;

@@ -17,6 +17,9 @@ bool region_from_cmdline(Region* out);
 // Whether the 2 MiB page at phys (in the 32-bit device hole) may be mapped
 // write-back because it lies within the shared-memory region's 2 MiB pages
 // and holds no device registers (vm.cpp maps the rest of the hole uncached).
-bool write_back_page(uint64_t phys);
+// `region` is the device's (nullptr without one): parsed once by the caller,
+// since the kernel's instructions are costly (emulated on some hosts) and
+// this is asked for every 2 MiB page of the hole.
+bool write_back_page(const Region* region, uint64_t phys);
 
 }  // namespace shm

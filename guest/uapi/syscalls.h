@@ -52,7 +52,8 @@ enum : long {
   kThreadCreate = 501,  // thread_create(rip, rsp, arg0, arg1): new thread, returns its tid
   kThreadJoin = 502,    // thread_join(tid, int64_t* value): waits for it, reaps it
   kKdebug = 503,        // kdebug(op, arg): test hooks (uapi/abi.h, KDEBUG_*)
-  kTableSize = 504,
+  kBenchMark = 504,     // bench_mark(phase): one OUT to the benchmark marker port
+  kTableSize = 505,
 };
 
 }  // namespace sys

@@ -8,7 +8,7 @@
 //   echoed but not counted: it is a stop-and-wait client's retransmission,
 //   and counting it would make the server stop before the client is done.
 //
-// udpecho [-w W] [-t TIMEOUT_MS] [-r RETRIES] ADDR PORT COUNT SIZE
+// udpecho [-w W] [-t TIMEOUT_MS] [-r RETRIES] [-m PHASE] ADDR PORT COUNT SIZE
 //   Client: sends COUNT datagrams, seq 0..COUNT-1, with at most W (default
 //   1, at most 64) awaiting their echo. SIZE is N or MIN-MAX; datagram seq
 //   has MIN + seq % (MAX - MIN + 1) bytes of pattern::fill_datagram(seq).
@@ -17,11 +17,15 @@
 //   and match a datagram in length and content; echoes of datagrams
 //   already answered (after a retransmission) are counted as duplicates.
 //   Prints "udpecho: N sent, I intact, C corrupt, R retries" (and
-//   ", D duplicates" when there were any).
+//   ", D duplicates" when there were any). With -m PHASE, the round trips
+//   after the first (which resolves ARP and warms up) form benchmark phase
+//   PHASE: bench_mark(start|PHASE) once the first echo is in, and
+//   bench_mark(end|PHASE) once the last is (abi/platform.h).
 //
 // Exit status: 0 when all came back intact; 1 on a failed call or a
 // datagram that never came back; 2 for bad arguments; 4 if a reply was
 // corrupt.
+#include "abi/platform.h"
 #include "format.h"
 #include "kstring.h"
 #include "pattern.h"
@@ -103,6 +107,8 @@ struct Client {
   int fd;
   u::SockAddrIn to;
   uint64_t count, min_size, max_size, window, timeout_ms, max_retries;
+  bool marks;  // -m given: bracket the round trips as a benchmark phase
+  uint64_t phase;
   uint64_t next_seq = 0;  // the first never sent
   uint64_t intact = 0, corrupt = 0, retries = 0, duplicates = 0;
   Slot slots[kMaxWindow] = {};
@@ -184,9 +190,18 @@ long run_client(Client& c) {
   for (uint64_t i = 0; i < c.window && c.next_seq < c.count; ++i) {
     if ((r = start_next(c, c.slots[i])) < 0) return r;
   }
+  bool phase_started = false;
   while (c.intact < c.count) {
+    if (c.marks && !phase_started && c.intact >= 1) {
+      u::bench_mark(platform::kBenchMarkStart | static_cast<uint32_t>(c.phase));
+      phase_started = true;
+    }
     if ((r = receive_one(c)) < 0) return r;
     if ((r = retransmit_expired(c)) < 0) return r;
+  }
+  if (c.marks) {
+    if (!phase_started) u::bench_mark(platform::kBenchMarkStart | static_cast<uint32_t>(c.phase));
+    u::bench_mark(platform::kBenchMarkEnd | static_cast<uint32_t>(c.phase));
   }
   return 0;
 }
@@ -211,7 +226,7 @@ void print_summary(const Client& c) {
 
 int client_usage() {
   u::dprintf(2, "usage: udpecho -l PORT [-n COUNT] | udpecho [-w W] [-t TIMEOUT_MS] "
-                "[-r RETRIES] ADDR PORT COUNT SIZE|MIN-MAX\n");
+                "[-r RETRIES] [-m PHASE] ADDR PORT COUNT SIZE|MIN-MAX\n");
   return u::kExitUsage;
 }
 
@@ -220,7 +235,7 @@ int client_main(Client& c, int argc, char** argv) {
   uint16_t port = 0;
   if (argc != 4 || !u::parse_ipv4(argv[0], &addr_be) || !u::parse_port(argv[1], &port) ||
       !u::parse_u64(argv[2], &c.count) || !parse_size(argv[3], &c.min_size, &c.max_size) ||
-      c.window == 0 || c.window > kMaxWindow) {
+      c.window == 0 || c.window > kMaxWindow || c.phase > platform::kBenchMarkPhaseMask) {
     return client_usage();
   }
   c.to = u::make_sockaddr_in(addr_be, port);
@@ -251,8 +266,9 @@ int main(int argc, char** argv) {
                                       {"-n", &count, &limited},
                                       {"-w", &c.window},
                                       {"-t", &c.timeout_ms},
-                                      {"-r", &c.max_retries}};
-  int i = u::parse_options(argc, argv, options, 5);
+                                      {"-r", &c.max_retries},
+                                      {"-m", &c.phase, &c.marks}};
+  int i = u::parse_options(argc, argv, options, 6);
   if (i < 0) return u::kExitUsage;
   if (!listen) return client_main(c, argc - i, argv + i);
   if (i != argc || port > 65535) return client_usage();

@@ -46,6 +46,8 @@ inline long execve(const char* name, const char* const* argv) {
 }
 inline long wait(long pid, int* status) { return syscall(sys::kWait4, pid, arg(status), 0, 0); }
 inline long kdebug(int op, long a = 0) { return syscall(sys::kKdebug, op, a); }
+// Marks a benchmark phase boundary (the VMM snapshots its exit counters).
+inline long bench_mark(uint32_t phase) { return syscall(sys::kBenchMark, phase); }
 
 // ---- I/O ----
 inline long write(int fd, const void* buf, size_t n) {

@@ -5,6 +5,7 @@
 
 #include "abi/platform.h"
 #include "devices/acpi_sleep.h"
+#include "devices/bench_marker.h"
 #include "devices/debug_exit.h"
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/app/terminal_mode.h"
@@ -22,6 +23,7 @@ namespace {
 constexpr uint64_t kUartPorts = 8;
 constexpr uint64_t kDebugExitPorts = 2;  // QEMU's isa-debug-exit default iosize
 constexpr uint64_t kAcpiSleepPorts = 2;  // control, status
+constexpr uint64_t kBenchMarkerPorts = 4;  // one 32-bit OUT
 
 }  // namespace
 
@@ -98,6 +100,9 @@ Result<void> Vm::add_devices(std::unique_ptr<net::NetBackend> net_backend) {
                                std::make_shared<DebugExit>(lifecycle_)));
   VMM_TRY_VOID(pio_bus_.insert(platform::kAcpiSleepControlPort, kAcpiSleepPorts, "acpi-sleep",
                                std::make_shared<AcpiSleepRegisters>(lifecycle_)));
+  // Runs on the marking vCPU's thread; vcpus_ exist by the time a guest runs.
+  marker_ = std::make_shared<BenchMarker>([this] { return snapshot_vcpus(); });
+  VMM_TRY_VOID(pio_bus_.insert(platform::kBenchMarkerPort, kBenchMarkerPorts, "bench-marker", marker_));
   if (net_backend) {
     net_ = VMM_TRY(VirtioNetSlot::create(
         0, std::move(net_backend), config_.use_ioeventfd,
@@ -158,17 +163,27 @@ VmStats Vm::run() {
   return collect_stats();
 }
 
-VmStats Vm::collect_stats() {
-  VmStats stats;
-  stats.exit_status = lifecycle_.exit_status();
-  stats.stop_reason = lifecycle_.reason();
+// Any thread may call it: the VMM's counters are locked, KVM's are read with
+// one pread of each vCPU's stats fd.
+std::vector<VcpuStats> Vm::snapshot_vcpus() const {
+  std::vector<VcpuStats> list;
   for (size_t i = 0; i < vcpus_.size(); ++i) {
     VcpuStats vcpu{static_cast<uint32_t>(i), counters_[i]->snapshot(), {}, {}};
     auto kvm = vcpus_[i]->read_stats();
     if (kvm.ok()) vcpu.kvm = std::move(*kvm);
     else vcpu.kvm_error = kvm.error().message;
-    stats.vcpus.push_back(std::move(vcpu));
+    list.push_back(std::move(vcpu));
   }
+  return list;
+}
+
+VmStats Vm::collect_stats() {
+  VmStats stats;
+  stats.exit_status = lifecycle_.exit_status();
+  stats.stop_reason = lifecycle_.reason();
+  stats.vcpus = snapshot_vcpus();
+  stats.marks = marker_->marks();
+  stats.marks_dropped = marker_->dropped();
   if (net_) stats.devices.push_back(net_->stats());
   if (shmem_) stats.devices.push_back(shmem_->stats());
   return stats;

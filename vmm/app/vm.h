@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "devices/output_sink.h"
+#include "devices/bench_marker.h"
 #include "devices/uart_16550.h"
 #include "vmm/app/device_thread.h"
 #include "vmm/app/kvm_irq_line.h"
@@ -49,6 +50,7 @@ class Vm {
   Result<void> add_devices(std::unique_ptr<net::NetBackend> net_backend);
   Result<void> create_vcpus(KvmSystem& kvm, uint64_t entry_gpa);
   void kick_all();
+  std::vector<VcpuStats> snapshot_vcpus() const;
   VmStats collect_stats();
 
   VmConfig config_;
@@ -63,6 +65,7 @@ class Vm {
   FdOutputSink console_{1};
   std::unique_ptr<KvmIrqLine> uart_irq_;
   std::shared_ptr<Uart16550> uart_;
+  std::shared_ptr<BenchMarker> marker_;
   // The device thread's io_context must outlive the I/O objects devices bind
   // to it, so it is declared before them; ~Vm stops the thread first.
   std::unique_ptr<DeviceThread> device_thread_;

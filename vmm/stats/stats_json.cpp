@@ -40,23 +40,40 @@ nlohmann::json device_json(const DeviceStats& device) {
           {"counters", counters}};
 }
 
-}  // namespace
-
-std::string stats_to_json(const VmStats& stats) {
+nlohmann::json vcpus_json(const std::vector<VcpuStats>& list) {
   nlohmann::json vcpus = nlohmann::json::array();
-  for (const auto& vcpu : stats.vcpus) {
+  for (const auto& vcpu : list) {
     nlohmann::json entry = {{"id", vcpu.id},
                             {"vmm", vmm_counts_json(vcpu.vmm)},
                             {"kvm", kvm_counters_json(vcpu)}};
     if (vcpu.kvm_error) entry["kvm_error"] = *vcpu.kvm_error;
     vcpus.push_back(std::move(entry));
   }
+  return vcpus;
+}
+
+nlohmann::json marks_json(const std::vector<PhaseMark>& list) {
+  nlohmann::json marks = nlohmann::json::array();
+  for (const auto& mark : list)
+    marks.push_back({{"phase", mark.phase},
+                     {"vcpu", mark.vcpu},
+                     {"host_time_ns", mark.host_time_ns},
+                     {"vcpus", vcpus_json(mark.vcpus)}});
+  return marks;
+}
+
+}  // namespace
+
+std::string stats_to_json(const VmStats& stats) {
+  nlohmann::json vcpus = vcpus_json(stats.vcpus);
   nlohmann::json devices = nlohmann::json::array();
   for (const auto& device : stats.devices) devices.push_back(device_json(device));
   nlohmann::json doc = {{"exit_status", stats.exit_status},
                         {"stop_reason", stats.stop_reason},
                         {"vcpus", vcpus},
-                        {"devices", devices}};
+                        {"devices", devices},
+                        {"marks", marks_json(stats.marks)},
+                        {"marks_dropped", stats.marks_dropped}};
   return doc.dump(2) + "\n";
 }
 

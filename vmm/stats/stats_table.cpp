@@ -84,6 +84,9 @@ void print_stats_table(const VmStats& stats, std::ostream& out) {
   print_vmm_table(stats, out);
   print_kvm_table(stats, out);
   print_device_table(stats, out);
+  if (!stats.marks.empty() || stats.marks_dropped != 0)
+    out << "Benchmark marks: " << stats.marks.size() << " recorded, " << stats.marks_dropped
+        << " dropped (every vCPU's counters at each mark are in --stats-json)\n";
 }
 
 }  // namespace vmm

@@ -21,11 +21,22 @@ struct VcpuStats {
   std::optional<std::string> kvm_error;  // why not
 };
 
+// One write to the benchmark marker port: every vCPU's counters at that
+// moment (devices/bench_marker.h).
+struct PhaseMark {
+  uint32_t phase;         // the value the guest wrote
+  uint32_t vcpu;          // who wrote it
+  uint64_t host_time_ns;  // CLOCK_MONOTONIC at the snapshot
+  std::vector<VcpuStats> vcpus;
+};
+
 struct VmStats {
   int exit_status = 0;
   std::string stop_reason;
   std::vector<VcpuStats> vcpus;
   std::vector<DeviceStats> devices;
+  std::vector<PhaseMark> marks;  // in the order the guest wrote them
+  uint64_t marks_dropped = 0;    // written after the record was full
 };
 
 // Human-readable tables (for --stats).

@@ -37,5 +37,18 @@ TEST(BenchMarker, NarrowWritesAreZeroExtended) {
   EXPECT_EQ(readback[0], 0);
 }
 
+// A hostile guest writing the port in a loop must not grow VMM memory
+// without bound: the record stops at its limit and counts the rest.
+TEST(BenchMarker, MarksBeyondTheLimitAreCountedNotKept) {
+  int snapshots = 0;
+  BenchMarker marker([&] { ++snapshots; return std::vector<VcpuStats>{}; }, 3);
+  for (uint32_t phase = 0; phase < 10; ++phase)
+    marker.write({0, 0}, std::span(reinterpret_cast<const uint8_t*>(&phase), 4));
+  ASSERT_EQ(marker.marks().size(), 3u);
+  EXPECT_EQ(marker.marks().back().phase, 2u);
+  EXPECT_EQ(marker.dropped(), 7u);
+  EXPECT_EQ(snapshots, 3);  // no snapshot is taken for a mark that is dropped
+}
+
 }  // namespace
 }  // namespace vmm

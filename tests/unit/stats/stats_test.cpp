@@ -42,6 +42,22 @@ TEST(StatsJson, OneObjectPerVcpuWithKvmAndVmmApart) {
   EXPECT_EQ(doc["exit_status"], 0);
 }
 
+TEST(StatsJson, MarksCarryWhoMarkedAndEveryVcpusCountersAtThatMoment) {
+  VmStats stats = sample();
+  stats.marks.push_back({0x10001, 1, 42, stats.vcpus});
+  stats.marks_dropped = 3;
+  auto doc = nlohmann::json::parse(stats_to_json(stats));
+  ASSERT_EQ(doc["marks"].size(), 1u);
+  const auto& mark = doc["marks"][0];
+  EXPECT_EQ(mark["phase"], 0x10001);
+  EXPECT_EQ(mark["vcpu"], 1);
+  EXPECT_EQ(mark["host_time_ns"], 42);
+  ASSERT_EQ(mark["vcpus"].size(), 2u);
+  EXPECT_EQ(mark["vcpus"][1]["kvm"]["exits"], 101);
+  EXPECT_EQ(mark["vcpus"][1]["vmm"]["by_reason"]["IO"], 5);
+  EXPECT_EQ(doc["marks_dropped"], 3);
+}
+
 TEST(StatsTable, NamesBothSources) {
   std::ostringstream out;
   print_stats_table(sample(), out);
