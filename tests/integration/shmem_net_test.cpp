@@ -130,7 +130,9 @@ PhaseExits run_phase(const std::vector<std::string>& vmm_prefix, const std::stri
   std::string init = "init=udpecho -- -m " + std::to_string(kPhase) + " " + server_addr + " " +
                      std::to_string(server->port()) + " " + std::to_string(round_trips + 1) + " 64";
   argv.insert(argv.end(), {"--cmdline", cmdline_prefix + init, "--stats-json", json_path});
-  auto r = run_process(argv, kTimeoutSeconds);
+  // About 10 ms a round trip where the guest kernel is emulated; 3x that.
+  int timeout = kTimeoutSeconds + static_cast<int>(round_trips / 30);
+  auto r = run_process(argv, timeout);
   EXPECT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, std::to_string(round_trips + 1) + " intact, 0 corrupt")) << r.out;

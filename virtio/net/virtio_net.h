@@ -73,6 +73,8 @@ class VirtioNet final : public VirtioDevice, public net::FrameReceiver {
   Result<size_t> take_rx_chains_once(size_t bytes_needed);
   Result<void> write_frame(std::span<const uint8_t> frame, size_t chains);
   bool rx_buffers_arrived_meanwhile();
+  void wait_for_rx_notification();
+  void mark_waiting_for_rx();
   void rx_buffers_added();
 
   const GuestMemory& memory_;

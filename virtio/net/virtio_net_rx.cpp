@@ -48,12 +48,18 @@ Result<bool> VirtioNet::place_frame(std::span<const uint8_t> frame) {
 // Takes enough chains for `bytes_needed` (one chain without MRG_RXBUF), or
 // none: then the driver has been asked to notify when it adds buffers.
 Result<size_t> VirtioNet::take_rx_chains(size_t bytes_needed) {
-  // Ends: each further round needs the driver to have added buffers, and it
-  // cannot have more than the queue size outstanding.
-  for (;;) {
+  // Each further round needs the driver to have moved the avail index while
+  // notifications were being turned on. An honest driver does that a few
+  // times at most; a hostile one, from another vCPU, could do it forever and
+  // hold the device thread here, so the rounds are bounded: after the last,
+  // the frame waits like any other for the driver's next notification.
+  constexpr int kMaxRounds = 8;
+  for (int round = 0; round < kMaxRounds; ++round) {
     size_t taken = VMM_TRY(take_rx_chains_once(bytes_needed));
     if (taken > 0 || !rx_buffers_arrived_meanwhile()) return taken;
   }
+  wait_for_rx_notification();
+  return size_t{0};
 }
 
 Result<size_t> VirtioNet::take_rx_chains_once(size_t bytes_needed) {
@@ -103,9 +109,19 @@ bool VirtioNet::rx_buffers_arrived_meanwhile() {
     rx_->disable_notifications();
     return true;
   }
+  mark_waiting_for_rx();
+  return false;
+}
+
+// Without looking again: receive resumes on the driver's next notification.
+void VirtioNet::wait_for_rx_notification() {
+  rx_->enable_notifications();
+  mark_waiting_for_rx();
+}
+
+void VirtioNet::mark_waiting_for_rx() {
   if (!waiting_for_rx_) counters_.rx_waits_for_buffers.add();
   waiting_for_rx_ = true;
-  return false;
 }
 
 void VirtioNet::rx_buffers_added() {
