@@ -173,6 +173,18 @@ TEST(ShmemNet, GuestTcpsendOverShm0Delivers16MiBWithMatchingSha256) {
   EXPECT_EQ(got.sha256, pattern_sha256(k16MiB));
 }
 
+// Bytes both ways over shm0: the host's echo server sends back all it gets.
+TEST(ShmemNet, GuestTcpechoClientOverShm0GetsAMegabyteBackIntact) {
+  SKIP_WITHOUT_KVM();
+  auto echo = TcpServer::start(TcpServer::Mode::kEcho, "127.0.0.1");
+  ASSERT_TRUE(echo);
+  auto r = run_process(shmem_args("tcpecho -- 10.0.3.2 " + std::to_string(echo->port()) + " 1000000"),
+                       kTimeoutSeconds);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "1000000 bytes intact")) << r.out;
+}
+
 // The exit-less path, measured: during a phase of UDP round trips over shm0
 // no exit reaches the VMM or a device (no PIO, MMIO or HLT), while the same
 // phase over virtio-net exits at least once a round trip. KVM's total exit
