@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
@@ -17,9 +18,6 @@ const std::string kVmm = VMM_BINARY;
 const std::string kGuestDir = TEST_GUEST_DIR;
 const std::string kBundledGuest = BUNDLED_GUEST_ELF;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 class BundledGuestBoot : public ::testing::TestWithParam<int> {};
 

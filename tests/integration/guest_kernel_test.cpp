@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
@@ -24,9 +25,6 @@ const char* const kChecks[] = {
 // Debug-exit value v ends the VM with status (v << 1) | 1.
 constexpr int debug_exit_status(int v) { return (v << 1) | 1; }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // The console ends lines with "\r\n"; matching the end keeps "ok" from
 // matching a longer word.

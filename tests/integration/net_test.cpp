@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/output_text.h"
 #include "tests/integration/net_peers.h"
 #include "tests/integration/process.h"
 
@@ -23,19 +24,10 @@ const std::string kVmm = VMM_BINARY;
 constexpr int kTimeoutSeconds = 240;
 constexpr uint64_t k16MiB = 16ull << 20;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // Debug-exit value v ends the VM with status (v << 1) | 1.
 constexpr int guest_exit_status(int v) { return (v << 1) | 1; }
 
-// The hex after "sha256 " in the guest's output, or "".
-std::string guest_sha256(const std::string& out) {
-  auto at = out.find("sha256 ");
-  if (at == std::string::npos || out.size() < at + 7 + 64) return "";
-  return out.substr(at + 7, 64);
-}
 
 // The vmm command line around a network backend and an init program.
 std::vector<std::string> vmm_args(const std::string& net, const std::string& init_and_args,

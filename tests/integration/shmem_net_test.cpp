@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/output_text.h"
 #include "tests/integration/net_peers.h"
 #include "tests/integration/process.h"
 
@@ -27,15 +28,7 @@ constexpr uint32_t kPhase = 1;
 constexpr uint32_t kMarkStart = 0x10000 | kPhase;  // abi/platform.h kBenchMarkStart
 constexpr uint32_t kMarkEnd = 0x20000 | kPhase;    // kBenchMarkEnd
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
-std::string guest_sha256(const std::string& out) {
-  auto at = out.find("sha256 ");
-  if (at == std::string::npos || out.size() < at + 7 + 64) return "";
-  return out.substr(at + 7, 64);
-}
 
 // The guest on shm0 only (no virtio-net), polling from its idle loop.
 const std::vector<std::string> kShmemOnly = {kVmm, "--smp", "1", "--net", "none", "--shmem", "size=256K"};
@@ -215,7 +208,9 @@ TEST(ShmemNet, RoundTripsOverShm0CauseNoDeviceExitsButOverVirtioAtLeastOneEach) 
   std::printf("virtio: %s\n", describe(virtio, n).c_str());
   EXPECT_GE(virtio.mmio + virtio.io, n) << describe(virtio, n);
   EXPECT_GE(virtio.kvm_exits, n) << describe(virtio, n);
-  EXPECT_GT(virtio.kvm_exits, shm.kvm_exits) << describe(virtio, n) << " vs " << describe(shm, n);
+  // Not compared with shm0's total: where the guest kernel is emulated that
+  // total is the emulator's and the host's (it rose from 15 to 58 a round
+  // trip with a second VM on the same two CPUs), not the device's.
 }
 
 }  // namespace

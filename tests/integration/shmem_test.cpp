@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
@@ -18,9 +19,6 @@ namespace {
 
 const std::string kVmm = VMM_BINARY;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
