@@ -7,8 +7,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "devices/shmem/shmem_user_network.h"
 #include "virtio/net/backend/create_backend.h"
+#include "virtio/net/backend/slirp_backend.h"
 #include "vmm/app/bundled_guest.h"
 #include "vmm/app/vm.h"
 #include "vmm/cli/command_line.h"
@@ -89,7 +89,7 @@ int run(const std::vector<std::string>& args) {
   if (!net_backend.ok()) return fail(kStatusUsageError, net_backend.error().message);
   std::unique_ptr<net::NetBackend> shmem_backend;
   if (config.shmem) {
-    auto network = ShmemUserNetwork::create();
+    auto network = net::SlirpBackend::create(net::kShmemUserNetwork, {});
     if (!network.ok()) return fail(kStatusUsageError, network.error().message);
     shmem_backend = std::move(*network);
   }

@@ -7,7 +7,7 @@
 #include <array>
 #include <vector>
 
-#include "devices/shmem/shmem_user_network.h"
+#include "virtio/net/backend/slirp_backend.h"
 #include "tests/unit/shmem/shmem_net_rig.h"
 
 namespace vmm {
@@ -38,21 +38,21 @@ std::vector<uint8_t> arp_request(uint32_t target) {
   frame[18] = 6, frame[19] = 4;
   frame[20] = 0x00, frame[21] = 0x01;                 // request
   std::copy(kGuestMac.begin(), kGuestMac.end(), frame.begin() + 22);
-  put_ipv4(frame, 28, kShmemGuestAddr);
+  put_ipv4(frame, 28, net::kShmemUserNetwork.guest);
   put_ipv4(frame, 38, target);
   return frame;
 }
 
 TEST(ShmemUserNetwork, AnswersArpOnItsOwnSubnetOnly) {
-  auto network = ShmemUserNetwork::create();
+  auto network = net::SlirpBackend::create(net::kShmemUserNetwork, {});
   ASSERT_TRUE(network.ok()) << network.error().message;
   ShmemNetRig rig(std::move(*network), PollSettings{PollPolicy::kAdaptive, std::chrono::microseconds(100)});
   // --net user's gateway is not on this network: no answer; then this
   // network's host and DNS addresses answer, in order.
   rig.guest_sends(arp_request(0x0a000202));
-  rig.guest_sends(arp_request(kShmemHostAddr));
-  rig.guest_sends(arp_request(kShmemDnsAddr));
-  for (uint32_t want : {kShmemHostAddr, kShmemDnsAddr}) {
+  rig.guest_sends(arp_request(net::kShmemUserNetwork.host));
+  rig.guest_sends(arp_request(net::kShmemUserNetwork.dns));
+  for (uint32_t want : {net::kShmemUserNetwork.host, net::kShmemUserNetwork.dns}) {
     std::vector<uint8_t> reply = rig.guest_receives();
     ASSERT_GE(reply.size(), 42u);
     EXPECT_EQ(reply[12], 0x08);
@@ -60,7 +60,7 @@ TEST(ShmemUserNetwork, AnswersArpOnItsOwnSubnetOnly) {
     EXPECT_EQ(reply[21], 0x02);  // reply
     EXPECT_TRUE(std::equal(kGuestMac.begin(), kGuestMac.end(), reply.begin()));
     EXPECT_EQ(get_ipv4(reply, 28), want);
-    EXPECT_EQ(get_ipv4(reply, 38), kShmemGuestAddr);
+    EXPECT_EQ(get_ipv4(reply, 38), net::kShmemUserNetwork.guest);
   }
   EXPECT_EQ(rig.poller->stats().frames_to_host, 3u);
   EXPECT_EQ(rig.poller->stats().frames_to_guest, 2u);

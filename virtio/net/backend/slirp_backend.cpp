@@ -17,20 +17,20 @@ in_addr to_in_addr(uint32_t host_order) {
   return addr;
 }
 
-// QEMU's -netdev user network: IPv4 only (the bundled guest has no IPv6).
-SlirpConfig user_network_config() {
+// IPv4 only (the bundled guest has no IPv6).
+SlirpConfig user_network_config(const UserNetwork& network) {
   SlirpConfig config{};
   config.version = 4;  // the fields up to disable_dhcp; timer_new_opaque callbacks
   config.restricted = 0;
   config.in_enabled = true;
-  config.vnetwork = to_in_addr(kUserNetwork);
-  config.vnetmask = to_in_addr(kUserNetmask);
-  config.vhost = to_in_addr(kUserHostAddr);
-  config.vdhcp_start = to_in_addr(kUserGuestAddr);
-  config.vnameserver = to_in_addr(kUserDnsAddr);
+  config.vnetwork = to_in_addr(network.network);
+  config.vnetmask = to_in_addr(network.netmask);
+  config.vhost = to_in_addr(network.host);
+  config.vdhcp_start = to_in_addr(network.guest);
+  config.vnameserver = to_in_addr(network.dns);
   config.in6_enabled = false;
   config.vhostname = "vmm";
-  config.disable_host_loopback = false;  // 10.0.2.2 is the host's 127.0.0.1
+  config.disable_host_loopback = false;  // vhost (10.0.2.2) is the host's 127.0.0.1
   config.enable_emu = false;             // libslirp: "isn't safe"
   return config;
 }
@@ -51,8 +51,9 @@ const SlirpCb SlirpBackend::kCallbacks = [] {
   return callbacks;
 }();
 
-SlirpBackend::SlirpBackend()
-    : timers_([this](SlirpTimerId id, void* cb_opaque) {
+SlirpBackend::SlirpBackend(const UserNetwork& network)
+    : network_(network),
+      timers_([this](SlirpTimerId id, void* cb_opaque) {
         slirp_handle_timer(slirp_.get(), id, cb_opaque);
         if (poller_) poller_->schedule_refresh();
       }) {}
@@ -63,11 +64,12 @@ SlirpBackend::~SlirpBackend() {
 }
 
 Result<std::unique_ptr<SlirpBackend>> SlirpBackend::create(
-    const std::vector<HostForward>& forwards) {
-  std::unique_ptr<SlirpBackend> backend(new SlirpBackend());
-  SlirpConfig config = user_network_config();
+    const UserNetwork& network, const std::vector<HostForward>& forwards) {
+  std::unique_ptr<SlirpBackend> backend(new SlirpBackend(network));
+  SlirpConfig config = user_network_config(network);
   backend->slirp_.reset(slirp_new(&config, &kCallbacks, backend.get()));
-  if (!backend->slirp_) return make_error("--net user: libslirp could not set up the network");
+  if (!backend->slirp_)
+    return make_error(std::string(network.option) + ": libslirp could not set up the network");
   for (const HostForward& forward : forwards) VMM_TRY_VOID(backend->add_forward(forward));
   return backend;
 }
@@ -79,11 +81,11 @@ Result<void> SlirpBackend::add_forward(const HostForward& forward) {
                                  to_in_addr(forward.guest_addr), forward.guest_port);
   if (failed == 0) return ok();
   std::string why = errno ? std::strerror(errno) : "port in use or not permitted";
-  return make_error("--net user: hostfwd " + describe(forward) + ": cannot listen on the host port: " + why);
+  return make_error(std::string(network_.option) + ": hostfwd " + describe(forward) + ": cannot listen on the host port: " + why);
 }
 
 Result<void> SlirpBackend::attach(boost::asio::io_context& context, FrameReceiver& receiver) {
-  if (context_) return make_error("--net user: backend attached twice");
+  if (context_) return make_error(std::string(network_.option) + ": backend attached twice");
   poller_ = VMM_TRY(SlirpPoller::create(slirp_.get(), context));
   context_ = &context;
   receiver_ = &receiver;

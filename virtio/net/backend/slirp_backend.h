@@ -1,8 +1,9 @@
-// `--net user`: a user-mode TCP/IP stack (libslirp) in the VMM process, so no
-// privileges are needed. The guest network is QEMU's: the guest is
-// 10.0.2.15 (DHCP), 10.0.2.2 reaches the host's loopback, 10.0.2.3 answers
-// DNS with the host's resolver. Host forwards let host programs reach guest
-// servers.
+// A `user` network: a user-mode TCP/IP stack (libslirp) in the VMM process,
+// so no privileges are needed. `--net user` gets QEMU's network: the guest
+// is 10.0.2.15 (DHCP), 10.0.2.2 reaches the host's loopback, 10.0.2.3
+// answers DNS with the host's resolver; host forwards let host programs
+// reach guest servers. The shared-memory device gets an instance of its own
+// on 10.0.3.0/24, so that a guest with both devices has two networks.
 //
 // Frames for the guest that find the receiver without buffers are kept, in
 // order, up to kMaxHeldFrames; beyond that they are dropped and counted
@@ -25,13 +26,34 @@
 
 namespace vmm::net {
 
+// The addresses of one user network (host byte order), and the option that
+// asked for it, which its error messages name.
+struct UserNetwork {
+  uint32_t network, netmask, host, dns, guest;
+  const char* option;
+};
+
+inline constexpr UserNetwork kNetUserNetwork = {kUserNetwork, kUserNetmask, kUserHostAddr,
+                                                kUserDnsAddr, kUserGuestAddr, "--net user"};
+inline constexpr UserNetwork kShmemUserNetwork = {0x0a000300,  // 10.0.3.0/24
+                                                  0xffffff00,
+                                                  0x0a000302,  // 10.0.3.2: the host's loopback
+                                                  0x0a000303,  // 10.0.3.3: DNS
+                                                  0x0a00030f,  // 10.0.3.15: the first DHCP lease
+                                                  "--shmem"};
+
 class SlirpBackend final : public NetBackend {
  public:
   static constexpr size_t kMaxHeldFrames = 256;
 
   // Sets up the stack and listens on every forwarded host port; errors name
-  // --net and the failing forward.
-  static Result<std::unique_ptr<SlirpBackend>> create(const std::vector<HostForward>& forwards);
+  // the network's option and the failing forward.
+  static Result<std::unique_ptr<SlirpBackend>> create(const UserNetwork& network,
+                                                      const std::vector<HostForward>& forwards);
+  // `--net user`'s network.
+  static Result<std::unique_ptr<SlirpBackend>> create(const std::vector<HostForward>& forwards) {
+    return create(kNetUserNetwork, forwards);
+  }
   ~SlirpBackend() override;
   SlirpBackend(const SlirpBackend&) = delete;
   SlirpBackend& operator=(const SlirpBackend&) = delete;
@@ -47,7 +69,7 @@ class SlirpBackend final : public NetBackend {
     void operator()(Slirp* slirp) const { slirp_cleanup(slirp); }
   };
 
-  SlirpBackend();
+  explicit SlirpBackend(const UserNetwork& network);
   Result<void> add_forward(const HostForward& forward);
   void frame_for_guest(std::span<const uint8_t> frame);
   void hold(std::span<const uint8_t> frame);
@@ -64,6 +86,7 @@ class SlirpBackend final : public NetBackend {
   static void on_unregister_poll_fd(int fd, void* opaque);
   static void on_notify(void* opaque);
 
+  UserNetwork network_;
   boost::asio::io_context* context_ = nullptr;
   FrameReceiver* receiver_ = nullptr;
   std::deque<std::vector<uint8_t>> held_;
