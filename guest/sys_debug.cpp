@@ -1,9 +1,11 @@
 // kdebug(op, arg): hooks for the kernel's self-test programs (uabi
 // kKdebug*). Not a general-purpose call: it can panic the kernel on purpose.
+#include "abi/shmem_ring.h"
 #include "layout.h"
 #include "panic.h"
 #include "process.h"
 #include "sched.h"
+#include "shm/shm_region.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "uapi/abi.h"
@@ -16,6 +18,19 @@ namespace {
 int64_t touch_user(uint64_t addr) {
   if (!layout::is_user_address(addr)) return -err::kFault;
   return *reinterpret_cast<volatile const uint8_t*>(addr);
+}
+
+// The hostile guest's move: the producer index jumps past the ring. The VMM
+// must notice, stop the device and keep the VM running.
+int64_t scribble_on_shmem(long what) {
+  shm::Region region;
+  if (!shm::region_from_cmdline(&region)) return -err::kNoDev;
+  if (what != uabi::kShmemScribbleHead) return -err::kInval;
+  auto* header = static_cast<shmem::Header*>(layout::phys_to_virt(region.phys));
+  uint32_t tail = __atomic_load_n(&header->guest_to_host_tail.index, __ATOMIC_ACQUIRE);
+  uint32_t garbage = tail + static_cast<uint32_t>(header->config.slots_per_ring) + 1000;
+  __atomic_store_n(&header->guest_to_host_head.index, garbage, __ATOMIC_RELEASE);
+  return 0;
 }
 
 int64_t count_bits(uint64_t v) {
@@ -36,6 +51,8 @@ int64_t sys_kdebug(const SyscallArgs& a) {
       return touch_user(a.a1);
     case uabi::kKdebugCpuCount:
       return count_bits(sched_online_mask());
+    case uabi::kKdebugShmemScribble:
+      return scribble_on_shmem(static_cast<long>(a.a1));
     default:
       return -err::kInval;
   }

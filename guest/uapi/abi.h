@@ -58,6 +58,11 @@ inline constexpr int kKdebugPanic = 1;        // panic("... requested by pid N")
 inline constexpr int kKdebugSmapEnabled = 2;  // 1 if CR4.SMAP is on, else 0
 inline constexpr int kKdebugTouchUser = 3;    // the kernel reads byte *arg with no stac
 inline constexpr int kKdebugCpuCount = 4;     // CPUs online
+// Writes garbage into the shared-memory device's header, as a hostile guest
+// would: arg kShmemScribbleHead moves the guest-to-host head (the guest's
+// producer index) 1000 slots beyond the ring. -ENODEV without the device.
+inline constexpr int kKdebugShmemScribble = 5;
+inline constexpr long kShmemScribbleHead = 0;
 
 // Exit status smap-test uses when the CPU has no SMAP (VM status 9).
 inline constexpr int kSmapTestNoSmapStatus = 4;

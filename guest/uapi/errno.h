@@ -17,6 +17,7 @@ enum : long {
   kNoMem = 12,
   kFault = 14,
   kBusy = 16,
+  kNoDev = 19,
   kMFile = 24,
   kInval = 22,
   kDeadlk = 35,

@@ -10,6 +10,9 @@ set(USER_SOURCES_panic-test user/panic_test.cpp)
 set(USER_SOURCES_smap-test user/smap_test.cpp)
 set(USER_SOURCES_echo user/echo.cpp)
 set(USER_SOURCES_readline user/readline.cpp)
+# A hostile guest for the shared-memory device (tests/integration).
+list(APPEND GUEST_USER_PROGRAMS shm-scribble)
+set(USER_SOURCES_shm-scribble user/shm_scribble.cpp)
 
 # Network programs: the socket library (unet) and the patterns and hash
 # they check data with are compiled into each.

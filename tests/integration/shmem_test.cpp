@@ -83,6 +83,29 @@ TEST(Shmem, GuestPingsItsUserNetworkWithoutAnMmioExit) {
   for (const auto& vcpu : doc["vcpus"]) EXPECT_TRUE(vcpu["vmm"]["mmio"].empty()) << vcpu.dump(2);
 }
 
+// A hostile guest: its producer index jumps 1000 slots past the ring. The
+// VMM stops the device, says why once, and the VM runs on to a clean
+// power-off, its console still working.
+TEST(Shmem, GarbageInTheHeaderStopsTheDeviceNotTheVm) {
+  SKIP_WITHOUT_KVM();
+  std::string json_path = ::testing::TempDir() + "shmem_scribble_stats.json";
+  auto r = run_process({kVmm, "--shmem", "size=64K", "--cmdline", "init=shm-scribble", "--stats-json", json_path});
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "shm-scribble: the VM still runs")) << r.out;
+  EXPECT_TRUE(contains(r.err, "shmem device stopped: ")) << r.err;
+  EXPECT_TRUE(contains(r.err, "peer head beyond tail + slots")) << r.err;
+  EXPECT_EQ(r.err.find("shmem device stopped"), r.err.rfind("shmem device stopped")) << "said once: " << r.err;
+
+  auto doc = read_json(json_path);
+  ASSERT_FALSE(doc.is_discarded());
+  const nlohmann::json* device = find_device(doc, "shmem0");
+  ASSERT_NE(device, nullptr) << doc.dump(2);
+  EXPECT_EQ((*device)["counters"]["failed"], 1);
+  EXPECT_TRUE(contains((*device)["properties"].value("error", ""), "peer head beyond tail + slots"))
+      << (*device).dump(2);
+}
+
 TEST(Shmem, BadPlacementIsOneLineOnStderrAndStatus2) {
   struct Case {
     std::vector<std::string> args;
