@@ -112,7 +112,9 @@ class ShmemConfigKey : public ::testing::Test {
     return path_;
   }
   void TearDown() override { std::remove(path_.c_str()); }
-  std::string path_ = ::testing::TempDir() + "shmem_config_test.toml";
+  // One file per test: ctest runs the tests of this fixture in parallel.
+  std::string path_ = ::testing::TempDir() + "shmem_config_test_" +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml";
 };
 
 TEST_F(ShmemConfigKey, SameSyntaxAsTheOption) {
