@@ -2,7 +2,10 @@
 // stderr, nothing on stdout (the VM never started).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -23,8 +26,27 @@ std::vector<char> read_all(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Each test process writes its own copies (the pid in the name): ctest runs
+// the cases as parallel processes, and one rewriting a file another's vmm is
+// reading would change what that vmm sees.
+// This process's copies, removed when it exits. The files are written when
+// the test cases are registered, so a process that only lists the tests
+// (gtest_discover_tests does) writes them too.
+struct TempFiles {
+  std::vector<std::string> paths;
+  ~TempFiles() {
+    for (const std::string& path : paths) std::remove(path.c_str());
+  }
+};
+
+std::vector<std::string>& temp_files() {
+  static TempFiles files;
+  return files.paths;
+}
+
 std::string write_temp(const std::string& name, const std::vector<char>& bytes) {
-  std::string path = ::testing::TempDir() + name;
+  std::string path = ::testing::TempDir() + "bad_input_" + std::to_string(getpid()) + "_" + name;
+  temp_files().push_back(path);
   std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return path;
 }
@@ -91,6 +113,26 @@ std::vector<BadCase> bad_arguments() {
       {"missing_value", {"--smp"}, "--smp"},
       {"config_missing", {"--config", "/nonexistent.toml"}, "/nonexistent.toml"},
       {"config_bad_key", {"--config", write_temp("bad.toml", {'x', '=', '1', '\n'})}, "unknown key 'x'"},
+      {"net_kind", {"--net", "bogus"}, "--net: unknown kind 'bogus'"},
+      {"net_tap_without_name", {"--net", "tap"}, "needs ifname=NAME"},
+      {"hostfwd_no_dash", {"--net", "user,hostfwd=tcp:abc"}, "no '-' between host and guest"},
+      {"shmem_zero", {"--shmem", "size=0"}, "--shmem"},
+      {"shmem_on_ioapic", {"--shmem", "size=64K,gpa=0xfec00000"}, "overlaps IOAPIC"},
+  };
+}
+
+std::string toml(const std::string& name, const std::string& text) {
+  return write_temp(name, std::vector<char>(text.begin(), text.end()));
+}
+
+// Config files: the message names the file (and the line or key).
+std::vector<BadCase> bad_configs() {
+  return {
+      {"wrong_type", {"--config", toml("type.toml", "smp = \"four\"\n")}, "key 'smp': expected an integer"},
+      {"syntax", {"--config", toml("syntax.toml", "smp = \n")}, "syntax.toml:1: "},
+      {"not_ascii", {"--config", toml("ascii.toml", "cmdline = \"caf\xc3\xa9\"\n")}, "non-ASCII character"},
+      {"bad_shmem", {"--config", toml("shmem.toml", "shmem = \"size=12289\"\n")}, "not a multiple of 4 KiB"},
+      {"bad_hostfwd", {"--config", toml("fwd.toml", "net = \"user,hostfwd=tcp:99999-:80\"\n")}, "host port '99999'"},
   };
 }
 
@@ -111,6 +153,8 @@ TEST_P(BadInput, ExitsWithStatusTwoAndOneClearLine) {
 INSTANTIATE_TEST_SUITE_P(Images, BadInput, ::testing::ValuesIn(bad_images()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Arguments, BadInput, ::testing::ValuesIn(bad_arguments()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Configs, BadInput, ::testing::ValuesIn(bad_configs()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(GoodInput, HelpAndVersionExitZero) {
