@@ -16,6 +16,7 @@
 #include "tests/integration/output_text.h"
 #include "tests/integration/net_peers.h"
 #include "tests/integration/process.h"
+#include "tests/integration/stream_checks.h"
 
 namespace vmm::testing {
 namespace {
@@ -99,12 +100,7 @@ TEST(NetUser, GuestTcpsendDelivers16MiBToAHostServerWithMatchingSha256) {
   ASSERT_TRUE(sink);
   auto r = run_vmm(vmm_args("user", "tcpsend -- 10.0.2.2 " + std::to_string(sink->port()) + " " +
                                         std::to_string(k16MiB)));
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
-  StreamDigest got = sink->last_digest();
-  EXPECT_EQ(got.bytes, k16MiB);
-  EXPECT_EQ(guest_sha256(r.out), got.sha256) << r.out;
-  EXPECT_EQ(got.sha256, pattern_sha256(k16MiB));
+  expect_tcpsend_delivered(r, *sink, k16MiB);
 }
 
 TEST(NetUser, HostSends16MiBToGuestTcprecvThroughHostfwdWithMatchingSha256) {
@@ -224,10 +220,7 @@ TEST_F(NetTap, Tcp16MiBBothWaysWithMatchingSha256) {
   auto sink = TcpServer::start(TcpServer::Mode::kSink, "10.0.2.2", ns_.get());
   ASSERT_TRUE(sink);
   auto r = run_in_ns("tcpsend -- 10.0.2.2 " + std::to_string(sink->port()) + " " + std::to_string(k16MiB));
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_EQ(sink->last_digest().sha256, pattern_sha256(k16MiB));
-  EXPECT_EQ(guest_sha256(r.out), pattern_sha256(k16MiB)) << r.out;
+  expect_tcpsend_delivered(r, *sink, k16MiB);
 
   auto vm = std::async(std::launch::async, [&] { return run_in_ns("tcprecv -- -l 7001"); });
   std::string sent = tcp_send_pattern("10.0.2.15", 7001, k16MiB, false, std::chrono::seconds(120), ns_.get());
