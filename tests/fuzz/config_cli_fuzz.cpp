@@ -110,11 +110,6 @@ void fuzz_values(const std::string& text) {
 }  // namespace
 }  // namespace vmm::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  vmm::fuzz::quiet_logs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vmm::fuzz;
   if (size == 0) return 0;

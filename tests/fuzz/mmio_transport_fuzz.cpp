@@ -82,11 +82,6 @@ void check_invariants(MmioTransport& transport) {
 }  // namespace
 }  // namespace vmm::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  vmm::fuzz::quiet_logs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vmm::fuzz;
   using namespace vmm::virtio;

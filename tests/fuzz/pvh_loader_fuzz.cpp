@@ -29,11 +29,6 @@ const vmm::GuestMemory& guest_memory() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  vmm::fuzz::quiet_logs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::span<const uint8_t> image(data, size);
   const vmm::GuestMemory& memory = guest_memory();

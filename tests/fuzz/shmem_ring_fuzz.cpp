@@ -170,11 +170,6 @@ class Harness {
 }  // namespace
 }  // namespace vmm::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  vmm::fuzz::quiet_logs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vmm::fuzz::ByteReader in({data, size});
   vmm::fuzz::Harness harness(in);

@@ -192,11 +192,6 @@ class Harness {
 }  // namespace
 }  // namespace vmm::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  vmm::fuzz::quiet_logs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vmm::fuzz;
   const FuzzGuestMemory& ram = FuzzGuestMemory::instance();

@@ -161,11 +161,6 @@ class Driver {
 }  // namespace
 }  // namespace vmm::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  vmm::fuzz::quiet_logs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vmm::fuzz;
   using namespace vmm::virtio;
