@@ -24,3 +24,6 @@ set(USER_SOURCES_tcpsend user/tcpsend.cpp user/unet.cpp user/sha256.cpp)
 set(USER_SOURCES_tcprecv user/tcprecv.cpp user/unet.cpp user/sha256.cpp)
 list(APPEND GUEST_USER_PROGRAMS netcheck)
 set(USER_SOURCES_netcheck user/netcheck.cpp user/unet.cpp)
+# The exit-count benchmark's guest side (vmm-bench exits; abi/netbench.h).
+list(APPEND GUEST_USER_PROGRAMS netbench)
+set(USER_SOURCES_netbench user/netbench.cpp user/unet.cpp)
