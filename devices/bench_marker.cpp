@@ -34,7 +34,8 @@ void BenchMarker::write(const BusAccess& access, std::span<const uint8_t> data) 
   }
   // The snapshot is taken outside the lock: it reads every vCPU's counters
   // and must not serialise marks from different vCPUs behind it.
-  PhaseMark mark{phase, access.vcpu, now, snapshotter_()};
+  CounterSnapshot snapshot = snapshotter_();
+  PhaseMark mark{phase, access.vcpu, now, std::move(snapshot.vcpus), std::move(snapshot.devices)};
   std::lock_guard lock(mutex_);
   if (marks_.size() >= max_marks_) {
     ++dropped_;

@@ -21,9 +21,9 @@ namespace vmm {
 
 class BenchMarker : public BusDevice {
  public:
-  // Takes a snapshot of every vCPU's counters; called on the marking vCPU's
-  // thread.
-  using Snapshotter = std::function<std::vector<VcpuStats>()>;
+  // Takes a snapshot of every vCPU's and device's counters; called on the
+  // marking vCPU's thread.
+  using Snapshotter = std::function<CounterSnapshot()>;
 
   // A guest may write the port forever: the record keeps the first
   // `max_marks` and counts the rest, so VMM memory stays bounded.

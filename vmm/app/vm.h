@@ -51,6 +51,8 @@ class Vm {
   Result<void> create_vcpus(KvmSystem& kvm, uint64_t entry_gpa);
   void kick_all();
   std::vector<VcpuStats> snapshot_vcpus() const;
+  CounterSnapshot snapshot_counters() const;
+  std::vector<DeviceStats> device_stats() const;
   VmStats collect_stats();
 
   VmConfig config_;

@@ -52,13 +52,24 @@ nlohmann::json vcpus_json(const std::vector<VcpuStats>& list) {
   return vcpus;
 }
 
+nlohmann::json device_counters_json(const std::vector<DeviceStats>& list) {
+  nlohmann::json devices = nlohmann::json::array();
+  for (const auto& device : list) {
+    nlohmann::json counters = nlohmann::json::object();
+    for (const auto& [key, value] : device.counters) counters[key] = value;
+    devices.push_back({{"name", device.name}, {"counters", counters}});
+  }
+  return devices;
+}
+
 nlohmann::json marks_json(const std::vector<PhaseMark>& list) {
   nlohmann::json marks = nlohmann::json::array();
   for (const auto& mark : list)
     marks.push_back({{"phase", mark.phase},
                      {"vcpu", mark.vcpu},
                      {"host_time_ns", mark.host_time_ns},
-                     {"vcpus", vcpus_json(mark.vcpus)}});
+                     {"vcpus", vcpus_json(mark.vcpus)},
+                     {"devices", device_counters_json(mark.devices)}});
   return marks;
 }
 

@@ -21,13 +21,23 @@ struct VcpuStats {
   std::optional<std::string> kvm_error;  // why not
 };
 
-// One write to the benchmark marker port: every vCPU's counters at that
-// moment (devices/bench_marker.h).
+// What a benchmark mark records: every vCPU's counters, and each device's
+// counters (their notifications include ioeventfd kicks KVM handled in the
+// kernel, which no vCPU counter of the VMM sees). Device properties are
+// left empty: they do not change during a run.
+struct CounterSnapshot {
+  std::vector<VcpuStats> vcpus;
+  std::vector<DeviceStats> devices;
+};
+
+// One write to the benchmark marker port: the counters at that moment
+// (devices/bench_marker.h).
 struct PhaseMark {
   uint32_t phase;         // the value the guest wrote
   uint32_t vcpu;          // who wrote it
   uint64_t host_time_ns;  // CLOCK_MONOTONIC at the snapshot
   std::vector<VcpuStats> vcpus;
+  std::vector<DeviceStats> devices;
 };
 
 struct VmStats {

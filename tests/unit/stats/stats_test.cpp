@@ -44,7 +44,7 @@ TEST(StatsJson, OneObjectPerVcpuWithKvmAndVmmApart) {
 
 TEST(StatsJson, MarksCarryWhoMarkedAndEveryVcpusCountersAtThatMoment) {
   VmStats stats = sample();
-  stats.marks.push_back({0x10001, 1, 42, stats.vcpus});
+  stats.marks.push_back({0x10001, 1, 42, stats.vcpus, {{"virtio-net0", "", {}, {{"notifications", 9}}}}});
   stats.marks_dropped = 3;
   auto doc = nlohmann::json::parse(stats_to_json(stats));
   ASSERT_EQ(doc["marks"].size(), 1u);
@@ -55,6 +55,9 @@ TEST(StatsJson, MarksCarryWhoMarkedAndEveryVcpusCountersAtThatMoment) {
   ASSERT_EQ(mark["vcpus"].size(), 2u);
   EXPECT_EQ(mark["vcpus"][1]["kvm"]["exits"], 101);
   EXPECT_EQ(mark["vcpus"][1]["vmm"]["by_reason"]["IO"], 5);
+  ASSERT_EQ(mark["devices"].size(), 1u);
+  EXPECT_EQ(mark["devices"][0]["name"], "virtio-net0");
+  EXPECT_EQ(mark["devices"][0]["counters"]["notifications"], 9);
   EXPECT_EQ(doc["marks_dropped"], 3);
 }
 
