@@ -9,6 +9,7 @@ packages=(
   libspdlog-dev libfmt-dev libboost-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libslirp-dev libglib2.0-dev   # --net user; slirp.pc requires glib-2.0
   qemu-system-x86   # the side-by-side tests boot guest.elf under QEMU microvm
+  libbenchmark-dev  # bench/micro: Google Benchmark
 )
 
 missing=()
