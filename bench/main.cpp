@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bench/boot_bench.h"
+#include "bench/exits/exits_bench.h"
 
 namespace {
 
@@ -27,6 +28,17 @@ std::string find_in_path(const std::string& name) {
   return {};
 }
 
+// "virtio,shmem" into its paths; empty if a name is not a path.
+std::vector<std::string> split_paths(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream words(text);
+  for (std::string path; std::getline(words, path, ',');) {
+    if (path != "virtio" && path != "virtio-noioeventfd" && path != "shmem") return {};
+    out.push_back(path);
+  }
+  return out;
+}
+
 std::string dated_folder() {
   char buf[64];
   std::time_t t = std::time(nullptr);
@@ -38,15 +50,20 @@ std::string dated_folder() {
 
 int main(int argc, char** argv) {
   CLI::App app{"vmm-bench: exit counts, latency, throughput and boot time of vmm", "vmm-bench"};
-  std::string what, qemu = "auto", out, guest, paths = "virtio,virtio-noioeventfd,shmem";
-  int iterations = 10;
+  std::string what, qemu = "auto", out, guest, paths = "virtio,virtio-noioeventfd,shmem", method = "both";
+  int iterations = 0;
   std::vector<int> smp;
   app.add_option("benchmark", what, "exits|latency|throughput|boot|all")
       ->required()
       ->check(CLI::IsMember({"exits", "latency", "throughput", "boot", "all"}));
   app.add_option("--smp", smp, "vCPU counts to measure (boot: default 1 and 4)");
-  app.add_option("--iterations", iterations, "repetitions per measurement")->check(CLI::PositiveNumber);
-  app.add_option("--paths", paths, "I/O paths for exits/latency/throughput");
+  app.add_option("--iterations", iterations,
+                 "repetitions per measurement (exits: calls a phase, default 1000; boot: runs, default 10)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--paths", paths, "I/O paths for exits/latency/throughput (comma-separated)")
+      ->check([](const std::string& v) { return split_paths(v).empty() ? "no path in '" + v + "'" : ""; });
+  app.add_option("--method", method, "exits: marks, or both (marks and the subtraction method, with QEMU)")
+      ->check(CLI::IsMember({"marks", "both"}));
   app.add_option("--qemu", qemu, "qemu-system-x86_64 to compare with ('auto': from PATH, 'none')");
   app.add_option("--guest", guest, "guest image (default: the bundled guest.elf)");
   app.add_option("--out", out, "results folder (default: results/<date>)");
@@ -60,7 +77,7 @@ int main(int argc, char** argv) {
   options.vmm_path = dir + "/vmm";
   options.guest_path = guest.empty() ? dir + "/../guest/guest.elf" : guest;
   options.qemu_path = qemu == "auto" ? find_in_path("qemu-system-x86_64") : qemu == "none" ? "" : qemu;
-  options.iterations = iterations;
+  options.iterations = iterations ? iterations : 10;
   options.out_dir = out.empty() ? dated_folder() : out;
   if (!smp.empty()) options.smp = smp;
   std::error_code ec;
@@ -70,11 +87,23 @@ int main(int argc, char** argv) {
                  ec.message().c_str());
     return 2;
   }
+  if (what == "exits" || what == "all") {
+    vmm::bench::ExitsBenchOptions exits;
+    exits.vmm_path = options.vmm_path;
+    exits.guest_path = options.guest_path;
+    exits.qemu_path = options.qemu_path;
+    exits.paths = split_paths(paths);
+    exits.iterations = iterations ? static_cast<uint64_t>(iterations) : 1000;
+    exits.smp = smp.empty() ? 1 : smp.front();
+    exits.subtraction = method == "both";
+    exits.out_dir = options.out_dir;
+    int status = vmm::bench::run_exits_bench(exits);
+    if (what == "exits" || status != 0) return status;
+  }
   if (what == "boot" || what == "all") {
     int status = vmm::bench::run_boot_bench(options);
-    if (what == "boot") return status;
+    if (what == "boot" || status != 0) return status;
   }
-  std::fprintf(stderr, "vmm-bench %s: not available yet: it needs the guest network stack "
-               "(issues 4-7)\n", what == "all" ? "exits/latency/throughput" : what.c_str());
+  std::fprintf(stderr, "vmm-bench %s: not available yet\n", what == "all" ? "latency/throughput" : what.c_str());
   return 2;
 }

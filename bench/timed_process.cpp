@@ -24,7 +24,7 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd) {
   int devnull = open("/dev/null", O_RDWR);
   dup2(devnull, 0);
   dup2(out_fd, 1);
-  dup2(devnull, 2);
+  dup2(out_fd, 2);  // the VMM's own error lines belong in the record too
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

@@ -1,0 +1,54 @@
+// What `vmm-bench exits` measured: for each guest network call and each I/O
+// path, VM exits per call, split by kind, beside the idle background rate and
+// the call's mean latency. bench/exits/phase_analysis.* fills it from the
+// VMM's benchmark marks; bench/exits/report_*.cpp print and write it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vmm::bench {
+
+// Exits per call of one kind, e.g. {"pio:uart", 0.0}, {"mmio:virtio-net0",
+// 1.0}, {"ioeventfd:virtio-net0", 1.0}, {"halt", 0.5}, {"irq", 0.0},
+// {"irq_window", 0.0}, {"other", 0.0}. Kinds appear in a fixed order.
+using KindRates = std::vector<std::pair<std::string, double>>;
+
+struct CallResult {
+  std::string call;  // "socket", "send udp 64B", ... (abi/netbench.h names)
+  std::string path;  // "virtio", "virtio-noioeventfd" or "shmem"
+  uint64_t calls = 0;
+  // Exits the VMM saw (KVM_RUN returns to user space), per call.
+  double vmm_exits_all = 0;     // summed over all vCPUs
+  double vmm_exits_caller = 0;  // on the vCPU that made the call
+  // KVM's own `exits` counter (KVM_GET_STATS_FD), per call; it also counts
+  // exits KVM handled in the kernel. Absent when KVM's stats were not read.
+  std::optional<double> kvm_exits_all;
+  std::optional<double> kvm_exits_caller;
+  KindRates by_kind;  // all vCPUs
+  // The same counters in an idle phase as long as the call's phase: the
+  // background, per second, reported beside the call's figures.
+  double idle_vmm_exits_per_s = 0;
+  std::optional<double> idle_kvm_exits_per_s;
+  double mean_latency_us = 0;  // marker overhead taken out
+  // The subtraction method, (exits(N) - exits(0)) / N from two separate
+  // runs of the whole VM: VMM exits per call. Absent when not measured.
+  std::optional<double> subtraction_vmm_exits;
+  // QEMU microvm's exits per call by the subtraction method (its QMP
+  // query-stats `exits`), or why there is none.
+  std::optional<double> qemu_exits;
+  std::string qemu_note;  // "qemu-system-x86_64 not found", ... when absent
+};
+
+struct ExitsReport {
+  uint64_t iterations = 0;
+  int smp = 1;
+  std::vector<std::string> paths;  // in the order measured
+  std::vector<CallResult> results;  // grouped by call, in netbench's order
+  std::vector<std::string> notes;   // caveats to print under the table
+};
+
+}  // namespace vmm::bench

@@ -1,0 +1,280 @@
+#include "bench/exits/exits_bench.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "abi/netbench.h"
+#include "bench/exits/bench_peer.h"
+#include "bench/exits/phase_analysis.h"
+#include "bench/exits/report_files.h"
+#include "bench/exits/report_svg.h"
+#include "bench/exits/report_table.h"
+#include "bench/qemu/qemu_stats_run.h"
+#include "bench/timed_process.h"
+
+namespace vmm::bench {
+
+namespace {
+
+constexpr uint16_t kGuestAcceptPort = 7000;
+// Phases with nothing outside their intervals but the shared set-up: for
+// them both methods count the same thing, so they must agree.
+constexpr uint16_t kAgreementPhases[] = {platform::kPhaseSetsockopt, platform::kPhaseGetsockopt,
+                                         platform::kPhasePoll, platform::kPhaseSendUdp64,
+                                         platform::kPhaseSendto};
+
+// A TCP port nobody listens on now (the VMM binds it for its forward).
+uint16_t free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  uint16_t port = 0;
+  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  if (fd >= 0) close(fd);
+  return port;
+}
+
+// One run of netbench: what it does and where it reaches the peer.
+struct NetbenchRun {
+  uint64_t calls = 0;
+  std::optional<uint16_t> phase;  // all phases when empty
+  bool marks = true;
+};
+
+struct PathSetup {
+  std::string name;
+  std::string peer_addr;  // the host peer as the guest sees it
+  bool accept = false;    // the VMM forwards a host port to the guest
+};
+
+PathSetup path_setup(const std::string& path) {
+  if (path == "shmem") return {path, "10.0.3.2", false};
+  return {path, "10.0.2.2", true};
+}
+
+std::string netbench_cmdline(const PathSetup& p, const NetbenchRun& run, const BenchPeer& peer) {
+  std::string args = "-n " + std::to_string(run.calls);
+  if (p.accept) args += " -a " + std::to_string(kGuestAcceptPort);
+  if (run.phase) args += " -p " + std::to_string(*run.phase);
+  if (!run.marks) args += " -m 0";
+  args += " " + p.peer_addr + " " + std::to_string(peer.udp_port()) + " " + std::to_string(peer.tcp_port());
+  std::string prefix = p.name == "shmem" ? "idle=poll " : "";
+  return prefix + "init=netbench -- " + args;
+}
+
+std::vector<std::string> vmm_argv(const ExitsBenchOptions& o, const PathSetup& p, const std::string& cmdline,
+                                  uint16_t forward_port, const std::string& stats_path) {
+  std::vector<std::string> argv = {o.vmm_path, "--guest", o.guest_path, "--smp", std::to_string(o.smp)};
+  if (p.name == "shmem") {
+    argv.insert(argv.end(), {"--net", "none", "--shmem", "size=256K"});
+  } else {
+    argv.insert(argv.end(), {"--net", "user,hostfwd=tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" +
+                                          std::to_string(kGuestAcceptPort)});
+    if (p.name == "virtio-noioeventfd") argv.push_back("--no-ioeventfd");
+  }
+  argv.insert(argv.end(), {"--cmdline", cmdline, "--stats-json", stats_path});
+  return argv;
+}
+
+double timeout_for(uint64_t calls) { return 120.0 + 2.0 * static_cast<double>(calls); }
+
+// Runs the VMM once with a peer of its own; the stats document, or why not.
+Result<nlohmann::json> run_vmm(const ExitsBenchOptions& o, const PathSetup& p, const NetbenchRun& run,
+                               const std::string& record_stem) {
+  uint16_t forward_port = free_port();
+  auto peer = BenchPeer::start(p.accept ? forward_port : 0);
+  if (!peer) return peer.take_error();
+  std::string stats_path = record_stem + ".stats.json";
+  auto argv = vmm_argv(o, p, netbench_cmdline(p, run, **peer), forward_port, stats_path);
+  TimedRun r = run_timed(argv, "netbench: done", timeout_for(run.calls));
+  std::ofstream(record_stem + ".console.txt") << r.output;
+  if (r.timed_out) return make_error(p.name + ": the VMM did not finish in time (see " + record_stem + ".console.txt)");
+  if (r.status != 0 || !r.marker_ms)
+    return make_error(p.name + ": the VMM ended with status " + std::to_string(r.status) +
+                      " before netbench was done (see " + record_stem + ".console.txt)");
+  std::ifstream in(stats_path);
+  auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return make_error(p.name + ": unreadable " + stats_path);
+  return doc;
+}
+
+uint64_t total_vmm_exits(const nlohmann::json& stats) {
+  uint64_t total = 0;
+  for (const auto& vcpu : stats.value("vcpus", nlohmann::json::array()))
+    total += vcpu["vmm"].value("total", uint64_t{0});
+  return total;
+}
+
+// (exits(N) - exits(0)) / N for each phase, from whole runs without marks.
+Result<std::map<std::string, double>> subtraction_method(const ExitsBenchOptions& o, const PathSetup& p) {
+  std::map<std::string, double> per_call;
+  auto zero = run_vmm(o, p, {0, std::nullopt, false}, o.out_dir + "/" + p.name + ".n0");
+  if (!zero) return zero.take_error();
+  uint64_t base = total_vmm_exits(*zero);
+  for (const auto& phase : platform::kNetbenchPhases) {
+    if (phase.id == platform::kPhaseMarkOnly || (phase.id == platform::kPhaseAccept && !p.accept)) continue;
+    std::string stem = o.out_dir + "/" + p.name + ".p" + std::to_string(phase.id);
+    auto full = run_vmm(o, p, {o.iterations, phase.id, false}, stem);
+    if (!full) return full.take_error();
+    double delta = static_cast<double>(total_vmm_exits(*full)) - static_cast<double>(base);
+    per_call[phase.name] = delta / static_cast<double>(o.iterations);
+  }
+  return per_call;
+}
+
+// QEMU's `exits` per call by the same subtraction; empty with a reason
+// when QEMU cannot be measured.
+struct QemuColumn {
+  std::map<std::string, double> per_call;
+  std::string note;
+};
+
+Result<uint64_t> qemu_exits(const ExitsBenchOptions& o, const NetbenchRun& run) {
+  PathSetup p = path_setup("virtio");
+  uint16_t forward_port = free_port();
+  auto peer = BenchPeer::start(forward_port);
+  if (!peer) return peer.take_error();
+  QemuRunOptions q;
+  q.qemu_path = o.qemu_path;
+  q.guest_path = o.guest_path;
+  q.smp = o.smp;
+  q.guest_cmdline = netbench_cmdline(p, run, **peer);
+  q.hostfwd = {"tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" + std::to_string(kGuestAcceptPort)};
+  q.timeout_s = timeout_for(run.calls);
+  auto result = run_qemu_with_stats(q);
+  if (!result) return result.take_error();
+  if (result->guest_exit_status != 0)
+    return make_error("QEMU: netbench failed (guest status " + std::to_string(result->guest_exit_status) + ")");
+  auto it = result->vcpu_stats.find("exits");
+  if (it == result->vcpu_stats.end()) return make_error("QEMU: query-stats has no vCPU `exits`");
+  return it->second;
+}
+
+QemuColumn measure_qemu(const ExitsBenchOptions& o) {
+  QemuColumn column;
+  if (o.qemu_path.empty()) {
+    column.note = "qemu-system-x86_64 not found";
+    return column;
+  }
+  auto zero = qemu_exits(o, {0, std::nullopt, false});
+  if (!zero) {
+    column.note = zero.error().message;
+    return column;
+  }
+  for (const auto& phase : platform::kNetbenchPhases) {
+    if (phase.id == platform::kPhaseMarkOnly) continue;
+    auto full = qemu_exits(o, {o.iterations, phase.id, false});
+    if (!full) {
+      column.note = full.error().message;
+      return column;
+    }
+    column.per_call[phase.name] =
+        (static_cast<double>(*full) - static_cast<double>(*zero)) / static_cast<double>(o.iterations);
+  }
+  return column;
+}
+
+// Worst disagreement of the two methods over the phases where they count
+// the same thing.
+std::string agreement_note(const std::vector<CallResult>& results, const std::string& path) {
+  double worst = 0;
+  std::string where;
+  for (uint16_t id : kAgreementPhases) {
+    std::string name = platform::netbench_phase(id)->name;
+    for (const auto& r : results) {
+      if (r.path != path || r.call != name || !r.subtraction_vmm_exits) continue;
+      double d = std::fabs(*r.subtraction_vmm_exits - r.vmm_exits_all);
+      if (d >= worst) worst = d, where = name;
+    }
+  }
+  if (where.empty()) return {};
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "%s: marks and subtraction methods differ by at most %.2f exits per call over "
+                "setsockopt, getsockopt, poll, send udp 64B, sendto (largest: %s)",
+                path.c_str(), worst, where.c_str());
+  return text;
+}
+
+}  // namespace
+
+int run_exits_bench(const ExitsBenchOptions& o) {
+  ExitsReport report;
+  report.iterations = o.iterations;
+  report.smp = o.smp;
+  report.paths = o.paths;
+  std::map<std::string, std::vector<CallResult>> by_path;
+  for (const auto& path : o.paths) {
+    PathSetup p = path_setup(path);
+    std::fprintf(stderr, "exits: %s: %lu calls a phase...\n", path.c_str(), static_cast<unsigned long>(o.iterations));
+    auto stats = run_vmm(o, p, {o.iterations, std::nullopt, true}, o.out_dir + "/" + path);
+    if (!stats) {
+      std::fprintf(stderr, "vmm-bench exits: %s\n", stats.error().message.c_str());
+      return 1;
+    }
+    auto analysis = analyse_marks(*stats, path, o.iterations);
+    if (!analysis) {
+      std::fprintf(stderr, "vmm-bench exits: %s: %s\n", path.c_str(), analysis.error().message.c_str());
+      return 1;
+    }
+    if (!analysis->kvm_counters) report.notes.push_back(path + ": KVM's own counters could not be read");
+    char cost[128];
+    std::snprintf(cost, sizeof cost, "%s: a pair of marks costs %.1f us (taken out of the latencies)",
+                  path.c_str(), analysis->mark_pair_us);
+    report.notes.push_back(cost);
+    if (!p.accept) report.notes.push_back(path + ": accept not measured (the device has no port forward)");
+    if (o.subtraction) {
+      std::fprintf(stderr, "exits: %s: subtraction method, one run a phase...\n", path.c_str());
+      auto subtraction = subtraction_method(o, p);
+      if (!subtraction) {
+        std::fprintf(stderr, "vmm-bench exits: %s\n", subtraction.error().message.c_str());
+        return 1;
+      }
+      for (auto& r : analysis->results)
+        if (subtraction->count(r.call)) r.subtraction_vmm_exits = subtraction->at(r.call);
+    }
+    by_path[path] = std::move(analysis->results);
+  }
+  QemuColumn qemu;
+  if (o.subtraction) {
+    std::fprintf(stderr, "exits: QEMU microvm, subtraction method...\n");
+    qemu = measure_qemu(o);
+  } else {
+    qemu.note = "QEMU not measured (--method marks)";
+  }
+  for (const auto& phase : platform::kNetbenchPhases) {
+    for (const auto& path : o.paths) {
+      for (auto& r : by_path[path]) {
+        if (r.call != phase.name) continue;
+        auto q = qemu.per_call.find(r.call);
+        if (path == "virtio" && q != qemu.per_call.end()) r.qemu_exits = q->second;
+        else r.qemu_note = path == "virtio" ? qemu.note : "QEMU: virtio path only";
+        report.results.push_back(r);
+      }
+    }
+  }
+  for (const auto& path : o.paths)
+    if (auto note = agreement_note(report.results, path); !note.empty()) report.notes.push_back(note);
+  print_exits_table(report, std::cout);
+  std::ofstream(o.out_dir + "/exits.json") << exits_to_json(report);
+  std::ofstream(o.out_dir + "/exits.csv") << exits_to_csv(report);
+  std::ofstream(o.out_dir + "/exits.svg") << exits_svg_chart(report);
+  std::printf("results in %s/exits.{json,csv,svg}\n", o.out_dir.c_str());
+  return 0;
+}
+
+}  // namespace vmm::bench
