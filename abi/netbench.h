@@ -40,6 +40,8 @@ enum NetbenchPhase : uint16_t {
   kPhasePoll,
   kPhaseShutdown,
   kPhaseClose,
+  kPhaseRoundTripUdp64,
+  kPhaseRecvTcpStream16k,
   kNetbenchPhaseEnd,  // one past the last
 };
 
@@ -76,6 +78,9 @@ inline constexpr NetbenchPhaseInfo kNetbenchPhases[] = {
     {kPhasePoll, "poll", "poll one idle UDP socket, timeout 0"},
     {kPhaseShutdown, "shutdown", "shutdown(SHUT_WR) of a TCP connection: sends FIN"},
     {kPhaseClose, "close", "close a UDP socket"},
+    {kPhaseRoundTripUdp64, "round trip udp 64B", "send 64 B to the echo peer and recv its echo"},
+    {kPhaseRecvTcpStream16k, "recv tcp stream 16KiB",
+     "recv 16 KiB (MSG_WAITALL) from a connection the peer keeps full"},
 };
 
 inline constexpr const NetbenchPhaseInfo* netbench_phase(uint16_t id) {
@@ -90,9 +95,11 @@ inline constexpr const NetbenchPhaseInfo* netbench_phase(uint16_t id) {
 // guest's accept port (through the VMM's port forward) and then sends the
 // datagram back; any other datagram is dropped (the send phases' sink).
 // TCP: the first byte of a connection picks its mode: kPeerEcho sends back
-// every byte after it, anything else discards the connection's bytes.
+// every byte after it, kPeerSource sends bytes for as long as the guest
+// reads them, anything else discards the connection's bytes.
 inline constexpr uint8_t kPeerEcho = 'E';
 inline constexpr uint8_t kPeerOpenConnection = 'A';
 inline constexpr uint8_t kPeerSink = 'S';
+inline constexpr uint8_t kPeerSource = 'R';
 
 }  // namespace platform

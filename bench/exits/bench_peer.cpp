@@ -42,7 +42,16 @@ struct Connection {
   FileDescriptor fd;
   bool mode_known = false;
   bool echo = false;
+  bool source = false;  // the peer keeps it full
 };
+
+// Fills a source connection's send buffer as far as it goes without
+// blocking. False when the guest has gone.
+bool refill(Connection& c) {
+  static const std::vector<char> stream(64 * 1024, 'R');
+  ssize_t sent = send(c.fd.get(), stream.data(), stream.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  return sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK;
+}
 
 // Reads what arrived; echoes it in echo mode. False at EOF or error.
 bool serve(Connection& c) {
@@ -53,6 +62,7 @@ bool serve(Connection& c) {
   if (!c.mode_known) {
     c.mode_known = true;
     c.echo = static_cast<uint8_t>(buf[0]) == platform::kPeerEcho;
+    c.source = static_cast<uint8_t>(buf[0]) == platform::kPeerSource;
     ++data;
     --n;
   }
@@ -103,7 +113,8 @@ void BenchPeer::run() {
   char datagram[65536];
   while (!stop_) {
     std::vector<pollfd> fds = {{wake_.get(), POLLIN, 0}, {udp_.get(), POLLIN, 0}, {listener_.get(), POLLIN, 0}};
-    for (const auto& c : connections) fds.push_back({c.fd.get(), POLLIN, 0});
+    for (const auto& c : connections)
+      fds.push_back({c.fd.get(), static_cast<short>(c.source ? POLLIN | POLLOUT : POLLIN), 0});
     if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
     if (fds[1].revents & POLLIN) {
       sockaddr_in from{};
@@ -140,8 +151,11 @@ void BenchPeer::run() {
     size_t polled = fds.size() - 3;
     std::vector<Connection> alive;
     for (size_t i = 0; i < connections.size(); ++i) {
-      bool ready = i < polled && (fds[3 + i].revents & (POLLIN | POLLHUP | POLLERR));
-      if (!ready || serve(connections[i])) alive.push_back(std::move(connections[i]));
+      short events = i < polled ? fds[3 + i].revents : 0;
+      bool ok = true;
+      if (events & (POLLIN | POLLHUP | POLLERR)) ok = serve(connections[i]);
+      if (ok && (events & POLLOUT)) ok = refill(connections[i]);
+      if (ok) alive.push_back(std::move(connections[i]));
     }
     connections = std::move(alive);
   }

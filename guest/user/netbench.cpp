@@ -7,7 +7,8 @@
 //   its protocol). N (default 100) calls of each phase; calls that need a
 //   socket each are made in intervals of at most BATCH (default 64). With
 //   -a, the peer reaches the guest's ACCEPT_PORT (a port forward) and the
-//   accept phase runs; without, it is skipped. -p runs one phase only.
+//   accept phase runs; without, it is skipped. -p runs one phase only
+//   (after the marks-only phase, whose intervals price a pair of marks).
 //   -m 0 writes no marks (for the whole-run subtraction method: run with N
 //   and with 0 and subtract).
 //
@@ -39,6 +40,7 @@ struct Bench {
   int udp_echo = -1;      // connected to the peer's UDP port
   int tcp_echo = -1;      // a TCP connection in echo mode
   int tcp_sink = -1;      // a TCP connection in sink mode
+  int tcp_source = -1;    // a TCP connection the peer keeps sending on
   int unconnected = -1;   // a UDP socket for sendto/recvfrom/sendmsg/recvmsg
   int listener = -1;      // listening on accept_port
   int fds[kMaxBatch] = {};
@@ -241,6 +243,22 @@ void phase_recv_tcp(Bench& b, size_t size) {
       });
 }
 
+void phase_round_trip(Bench& b) {
+  g_send[0] = kPeerEcho;
+  one_by_one(
+      b, [] {},
+      [&] {
+        expect_length(b, "send", u::send(b.udp_echo, g_send, 64, 0), 64);
+        expect_length(b, "recv", u::recv(b.udp_echo, g_receive, sizeof g_receive, 0), 64);
+      });
+}
+
+void phase_recv_stream(Bench& b) {
+  batched(b, [&](uint64_t) {
+    expect_length(b, "recv", u::recv(b.tcp_source, g_receive, kBig, net::kMsgWaitAll), kBig);
+  });
+}
+
 void phase_sendto(Bench& b) {
   g_send[0] = kPeerSink;
   batched(b, [&](uint64_t) {
@@ -346,6 +364,8 @@ void run_phase_body(Bench& b) {
     case kPhasePoll: return phase_poll(b);
     case kPhaseShutdown: return phase_shutdown(b);
     case kPhaseClose: return phase_close(b);
+    case kPhaseRoundTripUdp64: return phase_round_trip(b);
+    case kPhaseRecvTcpStream16k: return phase_recv_stream(b);
   }
 }
 
@@ -371,19 +391,24 @@ void run_phase(Bench& b, uint16_t id) {
 void set_up(Bench& b) {
   b.udp_echo = new_socket(b, net::kSockDgram);
   check(b, "connect udp", u::connect(b.udp_echo, &b.udp_peer, u::kSockaddrInLen));
+  // A round trip whose datagram is lost fails the run instead of hanging it.
+  check(b, "SO_RCVTIMEO", u::set_timeout(b.udp_echo, net::kSoRcvTimeo, kReplyTimeoutMs));
   request_datagram(b, b.udp_echo, 64, kPeerEcho, nullptr);
   expect_length(b, "recv (warm-up)", u::recv(b.udp_echo, g_receive, sizeof g_receive, 0), 64);
   b.unconnected = new_socket(b, net::kSockDgram);
   b.tcp_echo = tcp_connection(b, kPeerEcho);
   b.tcp_sink = tcp_connection(b, kPeerSink);
+  b.tcp_source = tcp_connection(b, kPeerSource);
   for (size_t i = 1; i < sizeof g_send; ++i) g_send[i] = static_cast<uint8_t>(i * 131);
   if (b.accept) {
     b.listener = static_cast<int>(check(b, "listen", u::tcp_listen(static_cast<uint16_t>(b.accept_port), 8)));
   }
 }
 
+// With -p, the marks-only phase still runs first: its intervals give the
+// cost of a pair of marks that the phase's latencies are corrected by.
 bool phase_wanted(const Bench& b, uint16_t id) {
-  if (b.one_phase) return id == b.only;
+  if (b.one_phase) return id == b.only || (id == kPhaseMarkOnly && b.marks);
   return id != kPhaseAccept || b.accept;
 }
 

@@ -92,5 +92,14 @@ TEST(BenchPeer, TcpConnectionsEchoOrDiscardByTheirFirstByte) {
   EXPECT_TRUE(eventually([&] { return (*peer)->counters().accepted == 2; }));
 }
 
+TEST(BenchPeer, ASourceConnectionKeepsTheReaderSupplied) {
+  auto peer = BenchPeer::start(0);
+  ASSERT_TRUE(peer) << peer.error().message;
+  FileDescriptor source = connected(SOCK_STREAM, (*peer)->tcp_port());
+  ASSERT_EQ(send(source.get(), "R", 1, 0), 1);
+  for (int chunk = 0; chunk < 16; ++chunk)  // 1 MiB: more than any socket buffer holds
+    ASSERT_EQ(receive(source.get(), 64 * 1024), std::string(64 * 1024, 'R')) << chunk;
+}
+
 }  // namespace
 }  // namespace vmm::bench
