@@ -65,6 +65,8 @@ TimedRun run_timed(const std::vector<std::string>& argv, const std::string& mark
   run.exit_ms = now_ms() - start;
   run.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
   run.peak_rss_kib = usage.ru_maxrss;
+  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+  run.cpu_ms = ms(usage.ru_utime) + ms(usage.ru_stime);
   return run;
 }
 

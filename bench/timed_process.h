@@ -1,5 +1,6 @@
 // Runs a command and timestamps its output: when a given line first
-// appears on stdout, when the process ended, and its peak RSS (wait4).
+// appears on stdout, when the process ended, its peak RSS and CPU time
+// (wait4).
 #pragma once
 
 #include <optional>
@@ -14,6 +15,7 @@ struct TimedRun {
   double exit_ms = 0;                 // from fork to exit
   std::optional<double> marker_ms;    // from fork to the marker line
   long peak_rss_kib = 0;
+  double cpu_ms = 0;                  // user + system time (wait4)
   std::string output;
 };
 

@@ -1,9 +1,5 @@
 #include "bench/exits/exits_bench.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -15,101 +11,29 @@
 
 #include "abi/netbench.h"
 #include "bench/exits/bench_peer.h"
+#include "bench/exits/netbench_run.h"
 #include "bench/exits/phase_analysis.h"
 #include "bench/exits/report_files.h"
 #include "bench/exits/report_svg.h"
 #include "bench/exits/report_table.h"
 #include "bench/qemu/qemu_stats_run.h"
-#include "bench/timed_process.h"
 
 namespace vmm::bench {
 
 namespace {
 
-constexpr uint16_t kGuestAcceptPort = 7000;
 // Phases with nothing outside their intervals but the shared set-up: for
 // them both methods count the same thing, so they must agree.
 constexpr uint16_t kAgreementPhases[] = {platform::kPhaseSetsockopt, platform::kPhaseGetsockopt,
                                          platform::kPhasePoll, platform::kPhaseSendUdp64,
                                          platform::kPhaseSendto};
 
-// A TCP port nobody listens on now (the VMM binds it for its forward).
-uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  uint16_t port = 0;
-  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  if (fd >= 0) close(fd);
-  return port;
-}
-
-// One run of netbench: what it does and where it reaches the peer.
-struct NetbenchRun {
-  uint64_t calls = 0;
-  std::optional<uint16_t> phase;  // all phases when empty
-  bool marks = true;
-};
-
-struct PathSetup {
-  std::string name;
-  std::string peer_addr;  // the host peer as the guest sees it
-  bool accept = false;    // the VMM forwards a host port to the guest
-};
-
-PathSetup path_setup(const std::string& path) {
-  if (path == "shmem") return {path, "10.0.3.2", false};
-  return {path, "10.0.2.2", true};
-}
-
-std::string netbench_cmdline(const PathSetup& p, const NetbenchRun& run, const BenchPeer& peer) {
-  std::string args = "-n " + std::to_string(run.calls);
-  if (p.accept) args += " -a " + std::to_string(kGuestAcceptPort);
-  if (run.phase) args += " -p " + std::to_string(*run.phase);
-  if (!run.marks) args += " -m 0";
-  args += " " + p.peer_addr + " " + std::to_string(peer.udp_port()) + " " + std::to_string(peer.tcp_port());
-  std::string prefix = p.name == "shmem" ? "idle=poll " : "";
-  return prefix + "init=netbench -- " + args;
-}
-
-std::vector<std::string> vmm_argv(const ExitsBenchOptions& o, const PathSetup& p, const std::string& cmdline,
-                                  uint16_t forward_port, const std::string& stats_path) {
-  std::vector<std::string> argv = {o.vmm_path, "--guest", o.guest_path, "--smp", std::to_string(o.smp)};
-  if (p.name == "shmem") {
-    argv.insert(argv.end(), {"--net", "none", "--shmem", "size=256K"});
-  } else {
-    argv.insert(argv.end(), {"--net", "user,hostfwd=tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" +
-                                          std::to_string(kGuestAcceptPort)});
-    if (p.name == "virtio-noioeventfd") argv.push_back("--no-ioeventfd");
-  }
-  argv.insert(argv.end(), {"--cmdline", cmdline, "--stats-json", stats_path});
-  return argv;
-}
-
-double timeout_for(uint64_t calls) { return 120.0 + 2.0 * static_cast<double>(calls); }
-
-// Runs the VMM once with a peer of its own; the stats document, or why not.
+// Runs the VMM once; the stats document, or why not.
 Result<nlohmann::json> run_vmm(const ExitsBenchOptions& o, const PathSetup& p, const NetbenchRun& run,
                                const std::string& record_stem) {
-  uint16_t forward_port = free_port();
-  auto peer = BenchPeer::start(p.accept ? forward_port : 0);
-  if (!peer) return peer.take_error();
-  std::string stats_path = record_stem + ".stats.json";
-  auto argv = vmm_argv(o, p, netbench_cmdline(p, run, **peer), forward_port, stats_path);
-  TimedRun r = run_timed(argv, "netbench: done", timeout_for(run.calls));
-  std::ofstream(record_stem + ".console.txt") << r.output;
-  if (r.timed_out) return make_error(p.name + ": the VMM did not finish in time (see " + record_stem + ".console.txt)");
-  if (r.status != 0 || !r.marker_ms)
-    return make_error(p.name + ": the VMM ended with status " + std::to_string(r.status) +
-                      " before netbench was done (see " + record_stem + ".console.txt)");
-  std::ifstream in(stats_path);
-  auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return make_error(p.name + ": unreadable " + stats_path);
-  return doc;
+  auto record = run_netbench({o.vmm_path, o.guest_path, o.smp}, p, run, record_stem);
+  if (!record) return record.take_error();
+  return std::move(record->stats);
 }
 
 uint64_t total_vmm_exits(const nlohmann::json& stats) {
@@ -145,7 +69,7 @@ struct QemuColumn {
 
 Result<uint64_t> qemu_exits(const ExitsBenchOptions& o, const NetbenchRun& run) {
   PathSetup p = path_setup("virtio");
-  uint16_t forward_port = free_port();
+  uint16_t forward_port = free_loopback_port();
   auto peer = BenchPeer::start(forward_port);
   if (!peer) return peer.take_error();
   QemuRunOptions q;
@@ -154,7 +78,7 @@ Result<uint64_t> qemu_exits(const ExitsBenchOptions& o, const NetbenchRun& run) 
   q.smp = o.smp;
   q.guest_cmdline = netbench_cmdline(p, run, **peer);
   q.hostfwd = {"tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" + std::to_string(kGuestAcceptPort)};
-  q.timeout_s = timeout_for(run.calls);
+  q.timeout_s = netbench_timeout_s(run.calls);
   auto result = run_qemu_with_stats(q);
   if (!result) return result.take_error();
   if (result->guest_exit_status != 0)

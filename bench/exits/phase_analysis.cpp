@@ -208,4 +208,24 @@ Result<RunAnalysis> analyse_marks(const nlohmann::json& stats, const std::string
   return run;
 }
 
+Result<std::vector<double>> interval_lengths_us(const nlohmann::json& stats, uint16_t phase) {
+  if (!member(stats, "marks").is_array()) return make_error("stats: no marks in the document");
+  std::vector<double> lengths;
+  bool open = false;
+  uint64_t started = 0;
+  for (const auto& m : member(stats, "marks")) {
+    auto value = static_cast<uint32_t>(number(member(m, "phase")));
+    if ((value & platform::kBenchMarkPhaseMask) != phase) continue;
+    auto time = static_cast<uint64_t>(number(member(m, "host_time_ns")));
+    if ((value & ~platform::kBenchMarkPhaseMask) == platform::kBenchMarkStart) {
+      started = time;
+      open = true;
+    } else if (open) {
+      lengths.push_back(static_cast<double>(time - started) / 1e3);
+      open = false;
+    }
+  }
+  return lengths;
+}
+
 }  // namespace vmm::bench

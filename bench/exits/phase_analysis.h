@@ -27,4 +27,8 @@ struct RunAnalysis {
 Result<RunAnalysis> analyse_marks(const nlohmann::json& stats, const std::string& path,
                                   uint64_t calls);
 
+// The host-time length of each interval of phase `phase`, in microseconds,
+// in the order they were marked (marks included: see RunAnalysis).
+Result<std::vector<double>> interval_lengths_us(const nlohmann::json& stats, uint16_t phase);
+
 }  // namespace vmm::bench

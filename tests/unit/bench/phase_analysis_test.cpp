@@ -135,5 +135,14 @@ TEST(PhaseAnalysis, BrokenRecordsAreErrorsNotFigures) {
   EXPECT_FALSE(analyse_marks(json("not stats"), "virtio", 4));
 }
 
+TEST(PhaseAnalysis, IntervalLengthsAreEachIntervalsHostTime) {
+  auto lengths = interval_lengths_us(four_sends(false).document(), kPhaseSendUdp64);
+  ASSERT_TRUE(lengths) << lengths.error().message;
+  EXPECT_EQ(*lengths, (std::vector<double>{20.0, 20.0}));
+  auto empty = interval_lengths_us(four_sends(false).document(), kPhaseMarkOnly);
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(*empty, (std::vector<double>{10.0, 10.0}));
+}
+
 }  // namespace
 }  // namespace vmm::bench

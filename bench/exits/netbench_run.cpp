@@ -1,0 +1,97 @@
+#include "bench/exits/netbench_run.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "bench/timed_process.h"
+
+namespace vmm::bench {
+
+namespace {
+
+std::vector<std::string> vmm_argv(const VmmTarget& t, const PathSetup& p, const std::string& cmdline,
+                                  uint16_t forward_port, const std::string& stats_path) {
+  std::vector<std::string> argv = {t.vmm_path, "--guest", t.guest_path, "--smp", std::to_string(t.smp)};
+  if (p.name == "shmem") {
+    argv.insert(argv.end(), {"--net", "none", "--shmem", "size=256K"});
+  } else {
+    argv.insert(argv.end(), {"--net", "user,hostfwd=tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" +
+                                          std::to_string(kGuestAcceptPort)});
+    if (p.name == "virtio-noioeventfd") argv.push_back("--no-ioeventfd");
+  }
+  argv.insert(argv.end(), {"--cmdline", cmdline, "--stats-json", stats_path});
+  return argv;
+}
+
+// The last line the run printed: usually what went wrong.
+std::string last_line(const std::string& output) {
+  size_t end = output.find_last_not_of("\r\n");
+  if (end == std::string::npos) return {};
+  size_t start = output.rfind('\n', end);
+  return output.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+}
+
+}  // namespace
+
+PathSetup path_setup(const std::string& path) {
+  // shm0's user network has no port forwards: nothing can connect in.
+  if (path == "shmem") return {path, "10.0.3.2", false};
+  return {path, "10.0.2.2", true};
+}
+
+std::string netbench_cmdline(const PathSetup& p, const NetbenchRun& run, const BenchPeer& peer) {
+  std::string args = "-n " + std::to_string(run.calls);
+  if (p.accept) args += " -a " + std::to_string(kGuestAcceptPort);
+  if (run.phase) args += " -p " + std::to_string(*run.phase);
+  if (!run.marks) args += " -m 0";
+  args += " " + p.peer_addr + " " + std::to_string(peer.udp_port()) + " " + std::to_string(peer.tcp_port());
+  // On shm0 the guest polls its rings from the idle loop (guest/README.md).
+  std::string prefix = p.name == "shmem" ? "idle=poll " : "";
+  return prefix + "init=netbench -- " + args;
+}
+
+double netbench_timeout_s(uint64_t calls) { return 120.0 + 2.0 * static_cast<double>(calls); }
+
+uint16_t free_loopback_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  uint16_t port = 0;
+  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  if (fd >= 0) close(fd);
+  return port;
+}
+
+Result<VmmRunRecord> run_netbench(const VmmTarget& target, const PathSetup& p, const NetbenchRun& run,
+                                  const std::string& record_stem) {
+  uint16_t forward_port = free_loopback_port();
+  auto peer = BenchPeer::start(p.accept ? forward_port : 0);
+  if (!peer) return peer.take_error();
+  std::string stats_path = record_stem + ".stats.json";
+  auto argv = vmm_argv(target, p, netbench_cmdline(p, run, **peer), forward_port, stats_path);
+  TimedRun r = run_timed(argv, "netbench: done", netbench_timeout_s(run.calls));
+  std::ofstream(record_stem + ".console.txt") << r.output;
+  std::string see = " (see " + record_stem + ".console.txt)";
+  if (r.timed_out) return make_error(p.name + ": the VMM did not finish in time" + see);
+  if (r.status != 0 || !r.marker_ms)
+    return make_error(p.name + ": the VMM ended with status " + std::to_string(r.status) +
+                      " before netbench was done: \"" + last_line(r.output) + "\"" + see);
+  std::ifstream in(stats_path);
+  VmmRunRecord record;
+  record.stats = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (record.stats.is_discarded()) return make_error(p.name + ": unreadable " + stats_path);
+  record.wall_ms = r.exit_ms;
+  record.cpu_ms = r.cpu_ms;
+  record.peer = (*peer)->counters();
+  return record;
+}
+
+}  // namespace vmm::bench
