@@ -1,0 +1,59 @@
+// `vmm-bench exits` end to end, small: netbench on virtio-net and on shm0,
+// the results folder it writes, and the figures the suite exists to show
+// (issue 7): calls that touch no device cost no exit to the VMM on any
+// path, and shm0's send and recv none either. Exit counts only: times are
+// measured by the suite, never asserted.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/integration/kvm_available.h"
+#include "tests/integration/process.h"
+
+namespace vmm::testing {
+namespace {
+
+const std::string kBench = VMM_BENCH_BINARY;
+
+struct ResultsDir {
+  std::string path = ::testing::TempDir() + "vmm_bench_" + std::to_string(getpid());
+  ~ResultsDir() { std::filesystem::remove_all(path); }
+};
+
+double vmm_exits(const nlohmann::json& doc, const std::string& call, const std::string& path) {
+  for (const auto& r : doc["results"])
+    if (r["call"] == call && r["path"] == path) return r["vmm_exits_all"].get<double>();
+  ADD_FAILURE() << "no result for " << call << " on " << path;
+  return -1;
+}
+
+TEST(Bench, ExitsPerCallOnVirtioAndShm0) {
+  SKIP_WITHOUT_KVM();
+  ResultsDir out;
+  auto r = run_process({kBench, "exits", "--iterations", "4", "--method", "marks", "--paths", "virtio,shmem",
+                        "--out", out.path},
+                       600);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  for (const char* file : {"exits.json", "exits.csv", "exits.svg", "virtio.stats.json", "shmem.console.txt"})
+    EXPECT_TRUE(std::filesystem::exists(out.path + "/" + file)) << file;
+  std::ifstream in(out.path + "/exits.json");
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  for (const char* path : {"virtio", "shmem"}) {
+    // The markers' own exits are taken out exactly: nothing is left.
+    EXPECT_EQ(vmm_exits(doc, "(marks only)", path), 0.0) << path;
+    for (const char* call : {"socket", "bind", "setsockopt", "getsockopt", "connect udp"})
+      EXPECT_EQ(vmm_exits(doc, call, path), 0.0) << call << " on " << path;
+  }
+  EXPECT_EQ(vmm_exits(doc, "send udp 64B", "shmem"), 0.0);
+  EXPECT_EQ(vmm_exits(doc, "recv udp 64B", "shmem"), 0.0);
+  EXPECT_NE(r.out.find("socket"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace vmm::testing
