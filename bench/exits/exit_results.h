@@ -34,6 +34,12 @@ struct CallResult {
   double idle_vmm_exits_per_s = 0;
   std::optional<double> idle_kvm_exits_per_s;
   double mean_latency_us = 0;  // marker overhead taken out
+  // Hardware exit reasons per call from the kvm:kvm_exit tracepoint in the
+  // same intervals, most frequent first ({"HLT", 0.5}, ...); empty when the
+  // run was not traced. traced_exits is their sum, to hold beside KVM's own
+  // `exits` (kvm_exits_all).
+  KindRates hw_exit_reasons;
+  std::optional<double> traced_exits;
   // The subtraction method, (exits(N) - exits(0)) / N from two separate
   // runs of the whole VM: VMM exits per call. Absent when not measured.
   std::optional<double> subtraction_vmm_exits;

@@ -1,6 +1,7 @@
 #include "bench/exits/exits_bench.h"
 
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "abi/netbench.h"
 #include "bench/exits/bench_peer.h"
+#include "bench/exits/kvm_exit_trace.h"
 #include "bench/exits/netbench_run.h"
 #include "bench/exits/phase_analysis.h"
 #include "bench/exits/report_files.h"
@@ -112,6 +114,33 @@ QemuColumn measure_qemu(const ExitsBenchOptions& o) {
   return column;
 }
 
+// The tracepoint's events in each phase's intervals, per call, most
+// frequent reason first; and whether the traced totals match KVM's count.
+void attach_hardware_reasons(std::vector<CallResult>& results, const nlohmann::json& stats,
+                             const std::vector<KvmExitEvent>& events, std::vector<std::string>& notes) {
+  std::string mismatches;
+  for (auto& r : results) {
+    const platform::NetbenchPhaseInfo* phase = nullptr;
+    for (const auto& p : platform::kNetbenchPhases)
+      if (r.call == p.name) phase = &p;
+    auto windows = phase ? interval_windows(stats, phase->id) : Result<std::vector<TimeWindow>>(std::vector<TimeWindow>{});
+    if (!windows || !r.calls) continue;
+    uint64_t total = 0;
+    for (const auto& [reason, count] : count_reasons(events, *windows)) {
+      r.hw_exit_reasons.emplace_back(reason, static_cast<double>(count) / static_cast<double>(r.calls));
+      total += count;
+    }
+    std::sort(r.hw_exit_reasons.begin(), r.hw_exit_reasons.end(),
+              [](const auto& a, const auto& b) { return a.second > b.second; });
+    r.traced_exits = static_cast<double>(total) / static_cast<double>(r.calls);
+    // The closing marker's exit is traced but taken out of KVM's count.
+    if (r.kvm_exits_all && std::fabs(*r.traced_exits - *r.kvm_exits_all) > 0.01 * *r.kvm_exits_all + 1.0 + 1e-9)
+      mismatches += (mismatches.empty() ? "" : ", ") + r.call;
+  }
+  if (!mismatches.empty())
+    notes.push_back(results.front().path + ": traced exits differ from KVM's count by more than 1% + the marker's own in: " + mismatches);
+}
+
 // Worst disagreement of the two methods over the phases where they count
 // the same thing.
 std::string agreement_note(const std::vector<CallResult>& results, const std::string& path) {
@@ -145,7 +174,17 @@ int run_exits_bench(const ExitsBenchOptions& o) {
   for (const auto& path : o.paths) {
     PathSetup p = path_setup(path);
     std::fprintf(stderr, "exits: %s: %lu calls a phase...\n", path.c_str(), static_cast<unsigned long>(o.iterations));
+    auto trace = KvmExitTrace::start();
+    if (!trace) report.notes.push_back(path + ": hardware exit reasons not traced: " + trace.error().message);
     auto stats = run_vmm(o, p, {o.iterations, std::nullopt, true}, o.out_dir + "/" + path);
+    std::vector<KvmExitEvent> events;
+    if (trace) {
+      bool overrun = false;
+      auto traced = (*trace)->stop(&overrun);
+      if (traced) events = std::move(*traced);
+      else report.notes.push_back(path + ": " + traced.error().message);
+      if (overrun) report.notes.push_back(path + ": the trace buffer overran: traced counts are lower bounds");
+    }
     if (!stats) {
       std::fprintf(stderr, "vmm-bench exits: %s\n", stats.error().message.c_str());
       return 1;
@@ -155,6 +194,7 @@ int run_exits_bench(const ExitsBenchOptions& o) {
       std::fprintf(stderr, "vmm-bench exits: %s: %s\n", path.c_str(), analysis.error().message.c_str());
       return 1;
     }
+    if (trace && !analysis->results.empty()) attach_hardware_reasons(analysis->results, *stats, events, report.notes);
     if (!analysis->kvm_counters) report.notes.push_back(path + ": KVM's own counters could not be read");
     char cost[128];
     std::snprintf(cost, sizeof cost, "%s: a pair of marks costs %.1f us (taken out of the latencies)",

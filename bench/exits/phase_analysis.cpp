@@ -208,9 +208,9 @@ Result<RunAnalysis> analyse_marks(const nlohmann::json& stats, const std::string
   return run;
 }
 
-Result<std::vector<double>> interval_lengths_us(const nlohmann::json& stats, uint16_t phase) {
+Result<std::vector<TimeWindow>> interval_windows(const nlohmann::json& stats, uint16_t phase) {
   if (!member(stats, "marks").is_array()) return make_error("stats: no marks in the document");
-  std::vector<double> lengths;
+  std::vector<TimeWindow> windows;
   bool open = false;
   uint64_t started = 0;
   for (const auto& m : member(stats, "marks")) {
@@ -221,10 +221,18 @@ Result<std::vector<double>> interval_lengths_us(const nlohmann::json& stats, uin
       started = time;
       open = true;
     } else if (open) {
-      lengths.push_back(static_cast<double>(time - started) / 1e3);
+      windows.push_back({started, time});
       open = false;
     }
   }
+  return windows;
+}
+
+Result<std::vector<double>> interval_lengths_us(const nlohmann::json& stats, uint16_t phase) {
+  auto windows = interval_windows(stats, phase);
+  if (!windows) return windows.take_error();
+  std::vector<double> lengths;
+  for (const auto& w : *windows) lengths.push_back(static_cast<double>(w.end_ns - w.start_ns) / 1e3);
   return lengths;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench/exits/exit_results.h"
+#include "bench/exits/time_window.h"
 #include "vmm/core/result.h"
 
 namespace vmm::bench {
@@ -30,5 +31,8 @@ Result<RunAnalysis> analyse_marks(const nlohmann::json& stats, const std::string
 // The host-time length of each interval of phase `phase`, in microseconds,
 // in the order they were marked (marks included: see RunAnalysis).
 Result<std::vector<double>> interval_lengths_us(const nlohmann::json& stats, uint16_t phase);
+
+// The intervals of phase `phase` as host-time windows, in marking order.
+Result<std::vector<TimeWindow>> interval_windows(const nlohmann::json& stats, uint16_t phase);
 
 }  // namespace vmm::bench

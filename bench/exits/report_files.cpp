@@ -22,6 +22,8 @@ Json optional_json(const std::optional<double>& value) {
 Json result_json(const CallResult& r) {
   Json by_kind = Json::object();
   for (const auto& [kind, rate] : r.by_kind) by_kind[kind] = rate;
+  Json hardware = Json::object();
+  for (const auto& [reason, rate] : r.hw_exit_reasons) hardware[reason] = rate;
   return {{"call", r.call},
           {"path", r.path},
           {"calls", r.calls},
@@ -33,6 +35,8 @@ Json result_json(const CallResult& r) {
           {"idle_vmm_exits_per_s", r.idle_vmm_exits_per_s},
           {"idle_kvm_exits_per_s", optional_json(r.idle_kvm_exits_per_s)},
           {"mean_latency_us", r.mean_latency_us},
+          {"hardware_exit_reasons", hardware},
+          {"traced_exits", optional_json(r.traced_exits)},
           {"subtraction_vmm_exits", optional_json(r.subtraction_vmm_exits)},
           {"qemu_exits", optional_json(r.qemu_exits)},
           {"qemu_note", r.qemu_note}};

@@ -172,6 +172,23 @@ void print_cross_check(const ExitsReport& report, std::ostream& out) {
   print_table(table, out);
 }
 
+// The tracepoint's hardware exit reasons, a row a call and path: the
+// traced total beside KVM's own count, then the most frequent reasons.
+void print_hardware_reasons(const ExitsReport& report, std::ostream& out) {
+  bool traced = std::any_of(report.results.begin(), report.results.end(),
+                            [](const CallResult& r) { return r.traced_exits.has_value(); });
+  if (!traced) return;
+  out << "\nHardware exit reasons per call (kvm:kvm_exit tracepoint, same intervals), beside KVM's count\n";
+  TextTable table{2, {"call", "path", "traced", "KVM all", "most frequent reasons"}, {}};
+  for (const auto& r : report.results) {
+    std::string reasons;
+    for (size_t i = 0; i < r.hw_exit_reasons.size() && i < 4; ++i)
+      reasons += (i ? ", " : "") + r.hw_exit_reasons[i].first + " " + fixed2(r.hw_exit_reasons[i].second);
+    table.rows.push_back({r.call, r.path, fixed2(r.traced_exits), fixed2(r.kvm_exits_all), reasons});
+  }
+  print_table(table, out);
+}
+
 // Why QEMU has no figures, each distinct reason once rather than per row.
 void print_qemu_notes(const ExitsReport& report, std::ostream& out) {
   std::vector<std::string> notes;
@@ -194,6 +211,7 @@ void print_exits_table(const ExitsReport& report, std::ostream& out) {
     print_all_vcpus(report, out);
     print_details(report, out);
     for (const auto& path : path_order(report)) print_kinds(report, path, out);
+    print_hardware_reasons(report, out);
     print_cross_check(report, out);
     print_qemu_notes(report, out);
   }
