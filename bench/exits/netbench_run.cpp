@@ -16,11 +16,11 @@ namespace {
 std::vector<std::string> vmm_argv(const VmmTarget& t, const PathSetup& p, const std::string& cmdline,
                                   uint16_t forward_port, const std::string& stats_path) {
   std::vector<std::string> argv = {t.vmm_path, "--guest", t.guest_path, "--smp", std::to_string(t.smp)};
+  std::string forward = "hostfwd=tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" + std::to_string(kGuestAcceptPort);
   if (p.name == "shmem") {
-    argv.insert(argv.end(), {"--net", "none", "--shmem", "size=256K"});
+    argv.insert(argv.end(), {"--net", "none", "--shmem", "size=256K," + forward});
   } else {
-    argv.insert(argv.end(), {"--net", "user,hostfwd=tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" +
-                                          std::to_string(kGuestAcceptPort)});
+    argv.insert(argv.end(), {"--net", "user," + forward});
     if (p.name == "virtio-noioeventfd") argv.push_back("--no-ioeventfd");
   }
   argv.insert(argv.end(), {"--cmdline", cmdline, "--stats-json", stats_path});
@@ -38,8 +38,8 @@ std::string last_line(const std::string& output) {
 }  // namespace
 
 PathSetup path_setup(const std::string& path) {
-  // shm0's user network has no port forwards: nothing can connect in.
-  if (path == "shmem") return {path, "10.0.3.2", false};
+  // Each path has a user network of its own (shm0's is 10.0.3.0/24).
+  if (path == "shmem") return {path, "10.0.3.2", true};
   return {path, "10.0.2.2", true};
 }
 

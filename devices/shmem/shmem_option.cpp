@@ -11,7 +11,7 @@ namespace vmm {
 
 namespace {
 
-constexpr std::string_view kKeys = "size, gpa, poll, max-latency";
+constexpr std::string_view kKeys = "size, gpa, poll, max-latency, hostfwd";
 
 struct Given {
   bool size = false, gpa = false, poll = false, max_latency = false;
@@ -102,6 +102,8 @@ Result<void> apply_item(std::string_view key, std::string_view value, ShmemDevic
   } else if (key == "max-latency") {
     VMM_TRY_VOID(mark_given(given.max_latency, key));
     config.poll.max_latency = VMM_TRY(parse_max_latency(value));
+  } else if (key == "hostfwd") {  // the one key that may repeat
+    config.host_forwards.push_back(VMM_TRY(net::parse_host_forward(value, net::kShmemForwardTarget)));
   } else {
     return make_error("unknown key " + quoted(key) + " (expected " + std::string(kKeys) + ")");
   }

@@ -89,7 +89,7 @@ int run(const std::vector<std::string>& args) {
   if (!net_backend.ok()) return fail(kStatusUsageError, net_backend.error().message);
   std::unique_ptr<net::NetBackend> shmem_backend;
   if (config.shmem) {
-    auto network = net::SlirpBackend::create(net::kShmemUserNetwork, {});
+    auto network = net::SlirpBackend::create(net::kShmemUserNetwork, config.shmem->host_forwards);
     if (!network.ok()) return fail(kStatusUsageError, network.error().message);
     shmem_backend = std::move(*network);
   }

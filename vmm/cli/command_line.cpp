@@ -38,12 +38,12 @@ void declare_options(CLI::App& app, RawOptions& raw) {
                "handle virtio queue notifications as MMIO exits in user space, not in KVM");
   app.add_option("--shmem", raw.shmem,
                  "polled shared-memory network device: size=SIZE[,gpa=ADDR][,poll=busy|adaptive]"
-                 "[,max-latency=DURATION] | none (the default). SIZE: 8K..1G, a multiple of 4K; "
+                 "[,max-latency=DURATION][,hostfwd=RULE]... | none (the default). SIZE: 8K..1G, a multiple of 4K; "
                  "ADDR: page-aligned guest-physical base (default 0xe0000000); poll: busy spins, "
                  "adaptive (default) spins, then sleeps; max-latency: the longest one adaptive "
                  "sleep lasts, i.e. the most delay polling adds to a frame, 1us..100ms with unit "
                  "ns/us/ms/s (default 100us). Its network: libslirp on 10.0.3.0/24, guest 10.0.3.15, "
-                 "host loopback 10.0.3.2, DNS 10.0.3.3")
+                 "host loopback 10.0.3.2, DNS 10.0.3.3; hostfwd rules as for --net user, into it")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.set_version_flag("--version", kVersion);

@@ -153,7 +153,7 @@ class VmTest : public ::testing::Test {
     config.vcpus = kVcpus;
     config.memory_bytes = 32 << 20;
     config.cmdline = "init=selftest";
-    config.shmem = ShmemDeviceConfig{kShmemSize, gpa, {}};
+    config.shmem = ShmemDeviceConfig{kShmemSize, gpa, {}, {}};
     return Vm::create(config, system_, std::move(*memory_), kEntry, nullptr, std::move(shmem_backend));
   }
 

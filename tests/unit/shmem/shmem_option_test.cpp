@@ -1,4 +1,4 @@
-// `--shmem size=SIZE[,gpa=ADDR][,poll=busy|adaptive][,max-latency=DURATION]`
+// `--shmem size=SIZE[,gpa=ADDR][,poll=busy|adaptive][,max-latency=DURATION][,hostfwd=RULE]...`
 // as a table: each good value and the config it gives, each bad value and
 // the words its error must contain.
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 ShmemDeviceConfig config(uint64_t size, uint64_t gpa = 0xE0000000, PollPolicy policy = PollPolicy::kAdaptive,
                          std::chrono::nanoseconds latency = 100us) {
-  return ShmemDeviceConfig{size, gpa, PollSettings{policy, latency}};
+  return ShmemDeviceConfig{size, gpa, PollSettings{policy, latency}, {}};
 }
 
 TEST(ShmemOption, GoodValues) {
@@ -86,6 +86,10 @@ TEST(ShmemOption, BadValues) {
       {"size=1M,max-latency=9999999999s", "too large"},
       {"size=1M,poll=busy,max-latency=10us", "only to poll=adaptive"},
       {"size=1M,max-latency=10us,max-latency=20us", "given twice"},
+      // Forwards lead into the device's own network, 10.0.3.0/24.
+      {"size=1M,hostfwd=tcp:8080-10.0.2.15:80", "outside the user network 10.0.3.0/24"},
+      {"size=1M,hostfwd=sctp:8080-:80", "hostfwd 'sctp:8080-:80': protocol 'sctp' is not tcp or udp"},
+      {"size=1M,hostfwd=tcp:8080", "no '-' between host and guest"},
   };
   for (const Case& c : cases) {
     auto got = parse_shmem_option(c.text);
@@ -93,6 +97,18 @@ TEST(ShmemOption, BadValues) {
     EXPECT_NE(got.error().message.find(c.error_has), std::string::npos)
         << "'" << c.text << "': " << got.error().message;
   }
+}
+
+TEST(ShmemOption, HostForwardsRepeatAndDefaultToTheDevicesGuestAddress) {
+  auto got = parse_shmem_option("size=64K,hostfwd=tcp:5555-:7000,hostfwd=udp:127.0.0.2:6000-10.0.3.20:53");
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->host_forwards.size(), 2u);
+  EXPECT_EQ(net::describe(got->host_forwards[0]), "tcp 127.0.0.1:5555 -> 10.0.3.15:7000");
+  EXPECT_EQ(net::describe(got->host_forwards[1]), "udp 127.0.0.2:6000 -> 10.0.3.20:53");
+  // The prefix comes from --shmem's own parser (vmm/cli), not "--net".
+  auto bad = parse_shmem_option("size=64K,hostfwd=tcp:0-:1");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.find("--net"), std::string::npos) << bad.error().message;
 }
 
 TEST(ShmemOption, Durations) {

@@ -10,9 +10,9 @@ namespace {
 
 constexpr const char* kForm = "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT";
 
-Error forward_error(std::string_view text, const std::string& why) {
-  return make_error("--net: hostfwd '" + std::string(text) + "': " + why + " (expected " + kForm +
-                    ")");
+Error forward_error(const ForwardTarget& target, std::string_view text, const std::string& why) {
+  return make_error(std::string(target.error_prefix) + "hostfwd '" + std::string(text) + "': " + why +
+                    " (expected " + kForm + ")");
 }
 
 std::optional<uint16_t> parse_port(std::string_view text) {
@@ -41,8 +41,8 @@ struct Endpoint {
 };
 
 // "ADDR:PORT", ":PORT" or "PORT"; `side` names it in errors.
-Result<Endpoint> parse_endpoint(std::string_view full, std::string_view text, uint32_t default_addr,
-                                const char* side) {
+Result<Endpoint> parse_endpoint(const ForwardTarget& target, std::string_view full, std::string_view text,
+                                uint32_t default_addr, const char* side) {
   std::string_view addr_text, port_text = text;
   if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
     addr_text = text.substr(0, colon);
@@ -52,13 +52,13 @@ Result<Endpoint> parse_endpoint(std::string_view full, std::string_view text, ui
   if (!addr_text.empty()) {
     auto addr = parse_ipv4(addr_text);
     if (!addr)
-      return forward_error(full, std::string(side) + " address '" + std::string(addr_text) +
+      return forward_error(target, full, std::string(side) + " address '" + std::string(addr_text) +
                                      "' is not an IPv4 address");
     endpoint.addr = *addr;
   }
   auto port = parse_port(port_text);
   if (!port)
-    return forward_error(full, std::string(side) + " port '" + std::string(port_text) +
+    return forward_error(target, full, std::string(side) + " port '" + std::string(port_text) +
                                    "' is not a number from 1 to 65535");
   endpoint.port = *port;
   return endpoint;
@@ -66,22 +66,25 @@ Result<Endpoint> parse_endpoint(std::string_view full, std::string_view text, ui
 
 }  // namespace
 
-Result<HostForward> parse_host_forward(std::string_view text) {
+Result<HostForward> parse_host_forward(std::string_view text, const ForwardTarget& target) {
   auto colon = text.find(':');
-  if (colon == std::string_view::npos) return forward_error(text, "no protocol");
+  if (colon == std::string_view::npos) return forward_error(target, text, "no protocol");
   std::string_view protocol = text.substr(0, colon);
   HostForward forward;
   if (protocol == "udp") forward.protocol = Protocol::kUdp;
   else if (protocol != "tcp" && !protocol.empty())
-    return forward_error(text, "protocol '" + std::string(protocol) + "' is not tcp or udp");
+    return forward_error(target, text, "protocol '" + std::string(protocol) + "' is not tcp or udp");
   std::string_view rest = text.substr(colon + 1);
   auto dash = rest.find('-');
-  if (dash == std::string_view::npos) return forward_error(text, "no '-' between host and guest");
-  Endpoint host = VMM_TRY(parse_endpoint(text, rest.substr(0, dash), kDefaultForwardHostAddr, "host"));
-  Endpoint guest = VMM_TRY(parse_endpoint(text, rest.substr(dash + 1), kUserGuestAddr, "guest"));
-  if ((guest.addr & kUserNetmask) != kUserNetwork)
-    return forward_error(text, "guest address " + ipv4_to_string(guest.addr) +
-                                   " is outside the user network 10.0.2.0/24");
+  if (dash == std::string_view::npos) return forward_error(target, text, "no '-' between host and guest");
+  Endpoint host =
+      VMM_TRY(parse_endpoint(target, text, rest.substr(0, dash), kDefaultForwardHostAddr, "host"));
+  Endpoint guest =
+      VMM_TRY(parse_endpoint(target, text, rest.substr(dash + 1), target.default_guest, "guest"));
+  if ((guest.addr & target.netmask) != target.network)
+    return forward_error(target, text, "guest address " + ipv4_to_string(guest.addr) +
+                                           " is outside the user network " + ipv4_to_string(target.network) +
+                                           "/24");
   forward.host_addr = host.addr;
   forward.host_port = host.port;
   forward.guest_addr = guest.addr;

@@ -34,8 +34,24 @@ inline constexpr uint32_t kUserDnsAddr = 0x0a000203;   // 10.0.2.3
 inline constexpr uint32_t kUserGuestAddr = 0x0a00020f; // 10.0.2.15: the first DHCP lease
 inline constexpr uint32_t kDefaultForwardHostAddr = 0x7f000001;  // 127.0.0.1
 
-// `text` is what follows "hostfwd=". Errors start with "--net: hostfwd".
-Result<HostForward> parse_host_forward(std::string_view text);
+// The shared-memory device's own user network (--shmem hostfwd=...).
+inline constexpr uint32_t kShmemNetwork = 0x0a000300;    // 10.0.3.0/24
+inline constexpr uint32_t kShmemGuestAddr = 0x0a00030f;  // 10.0.3.15
+
+// Where a forward leads: the guest network it must stay in, the guest
+// address it defaults to, and how its errors begin.
+struct ForwardTarget {
+  uint32_t network, netmask, default_guest;
+  const char* error_prefix;
+};
+inline constexpr ForwardTarget kNetForwardTarget = {kUserNetwork, kUserNetmask, kUserGuestAddr, "--net: "};
+// --shmem's parser puts "--shmem: " before its own errors.
+inline constexpr ForwardTarget kShmemForwardTarget = {kShmemNetwork, kUserNetmask, kShmemGuestAddr, ""};
+
+// `text` is what follows "hostfwd=". Errors start with the target's prefix,
+// then "hostfwd".
+Result<HostForward> parse_host_forward(std::string_view text,
+                                       const ForwardTarget& target = kNetForwardTarget);
 
 std::string ipv4_to_string(uint32_t addr);
 // "tcp 127.0.0.1:8080 -> 10.0.2.15:80"

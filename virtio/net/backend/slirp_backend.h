@@ -35,11 +35,11 @@ struct UserNetwork {
 
 inline constexpr UserNetwork kNetUserNetwork = {kUserNetwork, kUserNetmask, kUserHostAddr,
                                                 kUserDnsAddr, kUserGuestAddr, "--net user"};
-inline constexpr UserNetwork kShmemUserNetwork = {0x0a000300,  // 10.0.3.0/24
+inline constexpr UserNetwork kShmemUserNetwork = {kShmemNetwork,  // 10.0.3.0/24
                                                   0xffffff00,
                                                   0x0a000302,  // 10.0.3.2: the host's loopback
                                                   0x0a000303,  // 10.0.3.3: DNS
-                                                  0x0a00030f,  // 10.0.3.15: the first DHCP lease
+                                                  kShmemGuestAddr,  // 10.0.3.15: the first DHCP lease
                                                   "--shmem"};
 
 class SlirpBackend final : public NetBackend {
