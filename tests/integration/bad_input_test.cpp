@@ -118,6 +118,9 @@ std::vector<BadCase> bad_arguments() {
       {"hostfwd_no_dash", {"--net", "user,hostfwd=tcp:abc"}, "no '-' between host and guest"},
       {"shmem_zero", {"--shmem", "size=0"}, "--shmem"},
       {"shmem_on_ioapic", {"--shmem", "size=64K,gpa=0xfec00000"}, "overlaps IOAPIC"},
+      {"shmem_twice", {"--shmem", "size=64K", "--shmem", "size=64K"}, "given more than once"},
+      {"shmem_hostfwd_outside", {"--shmem", "size=64K,hostfwd=tcp:5555-10.0.2.15:7"}, "--shmem: hostfwd"},
+      {"shmem_unknown_key", {"--shmem", "size=64K,colour=blue"}, "unknown key 'colour'"},
   };
 }
 
@@ -138,12 +141,18 @@ std::vector<BadCase> bad_configs() {
 
 class BadInput : public ::testing::TestWithParam<BadCase> {};
 
+// Bad input ends the VMM before it starts anything: status 2 (no signal,
+// no crash), one line on stderr, and nothing left behind: not even the
+// --stats-json file it was asked for.
 TEST_P(BadInput, ExitsWithStatusTwoAndOneClearLine) {
   const BadCase& c = GetParam();
-  std::vector<std::string> argv = {kVmm};
+  std::string stats = ::testing::TempDir() + "bad_input_stats_" + std::to_string(getpid()) + "_" + c.name;
+  std::vector<std::string> argv = {kVmm, "--stats-json", stats};
   argv.insert(argv.end(), c.args.begin(), c.args.end());
   auto r = run_process(argv, 30);
   EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(access(stats.c_str(), F_OK), 0) << "left " << stats << " behind";
+  std::remove(stats.c_str());
   EXPECT_TRUE(r.out.empty()) << r.out;
   ASSERT_FALSE(r.err.empty());
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
