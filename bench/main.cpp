@@ -10,6 +10,7 @@
 #include "bench/boot_bench.h"
 #include "bench/exits/exits_bench.h"
 #include "bench/net_benches.h"
+#include "bench/soak_bench.h"
 
 namespace {
 
@@ -54,9 +55,9 @@ int main(int argc, char** argv) {
   std::string what, qemu = "auto", out, guest, paths = "virtio,virtio-noioeventfd,shmem", method = "both";
   int iterations = 0;
   std::vector<int> smp;
-  app.add_option("benchmark", what, "exits|latency|throughput|boot|all")
+  app.add_option("benchmark", what, "exits|latency|throughput|boot|all, or soak (not part of all)")
       ->required()
-      ->check(CLI::IsMember({"exits", "latency", "throughput", "boot", "all"}));
+      ->check(CLI::IsMember({"exits", "latency", "throughput", "boot", "all", "soak"}));
   app.add_option("--smp", smp, "vCPU counts to measure (boot: default 1 and 4)");
   app.add_option("--iterations", iterations,
                  "repetitions per measurement (exits: calls a phase, default 1000; boot: runs, default 10)")
@@ -66,6 +67,11 @@ int main(int argc, char** argv) {
   app.add_option("--method", method, "exits: marks, or both (marks and the subtraction method, with QEMU)")
       ->check(CLI::IsMember({"marks", "both"}));
   app.add_option("--qemu", qemu, "qemu-system-x86_64 to compare with ('auto': from PATH, 'none')");
+  int soak_minutes = 0, soak_seconds = 0;
+  app.add_option("--minutes", soak_minutes, "soak: how long (long runs)")->check(CLI::PositiveNumber);
+  app.add_option("--seconds", soak_seconds, "soak: how long in seconds (default 30)")
+      ->check(CLI::PositiveNumber)
+      ->excludes("--minutes");
   app.add_option("--guest", guest, "guest image (default: the bundled guest.elf)");
   app.add_option("--out", out, "results folder (default: results/<date>)");
   try {
@@ -87,6 +93,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vmm-bench: --out: cannot create '%s': %s\n", options.out_dir.c_str(),
                  ec.message().c_str());
     return 2;
+  }
+  if (what == "soak") {
+    vmm::bench::SoakOptions soak{options.vmm_path, options.guest_path, options.out_dir};
+    soak.seconds = soak_minutes ? 60ull * static_cast<uint64_t>(soak_minutes)
+                                : soak_seconds ? static_cast<uint64_t>(soak_seconds) : 30;
+    if (!smp.empty()) soak.smp = smp.front();
+    return vmm::bench::run_soak(soak);
   }
   vmm::bench::ExitsBenchOptions net;
   net.vmm_path = options.vmm_path;

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace vmm::bench {
 
 namespace {
@@ -35,7 +37,7 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd) {
 }  // namespace
 
 TimedRun run_timed(const std::vector<std::string>& argv, const std::string& marker,
-                   double timeout_s) {
+                   double timeout_s, const std::function<void(int pid)>& every_second) {
   TimedRun run;
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return run;
@@ -43,14 +45,21 @@ TimedRun run_timed(const std::vector<std::string>& argv, const std::string& mark
   pid_t pid = spawn(argv, pipe_fds[1]);
   close(pipe_fds[1]);
   pollfd fd{pipe_fds[0], POLLIN, 0};
+  double next_tick = start + 1000;
   for (;;) {
-    double left = timeout_s * 1e3 - (now_ms() - start);
+    double now = now_ms();
+    double left = timeout_s * 1e3 - (now - start);
     if (left <= 0) {
       run.timed_out = true;
       kill(pid, SIGKILL);
       break;
     }
-    if (poll(&fd, 1, static_cast<int>(left) + 1) <= 0) continue;
+    if (every_second && now >= next_tick) {
+      every_second(pid);
+      next_tick += 1000;
+    }
+    double wait = every_second ? std::min(left, std::max(next_tick - now, 1.0)) : left;
+    if (poll(&fd, 1, static_cast<int>(wait) + 1) <= 0) continue;
     char buf[4096];
     ssize_t n = read(pipe_fds[0], buf, sizeof buf);
     if (n <= 0) break;

@@ -3,6 +3,7 @@
 // (wait4).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ struct TimedRun {
   std::string output;
 };
 
+// `every_second`, if given, is called about once a second with the child's
+// pid while it runs (to sample its memory, say).
 TimedRun run_timed(const std::vector<std::string>& argv, const std::string& marker,
-                   double timeout_s);
+                   double timeout_s, const std::function<void(int pid)>& every_second = {});
 
 }  // namespace vmm::bench

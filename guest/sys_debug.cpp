@@ -3,6 +3,7 @@
 #include "abi/shmem_ring.h"
 #include "layout.h"
 #include "panic.h"
+#include "pmm.h"
 #include "process.h"
 #include "sched.h"
 #include "shm/shm_region.h"
@@ -53,6 +54,8 @@ int64_t sys_kdebug(const SyscallArgs& a) {
       return count_bits(sched_online_mask());
     case uabi::kKdebugShmemScribble:
       return scribble_on_shmem(static_cast<long>(a.a1));
+    case uabi::kKdebugFreeFrames:
+      return static_cast<int64_t>(pmm::free_frames());
     default:
       return -err::kInval;
   }

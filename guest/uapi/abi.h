@@ -63,6 +63,8 @@ inline constexpr int kKdebugCpuCount = 4;     // CPUs online
 // producer index) 1000 slots beyond the ring. -ENODEV without the device.
 inline constexpr int kKdebugShmemScribble = 5;
 inline constexpr long kShmemScribbleHead = 0;
+// The physical page frames free right now (soak: guest memory stays flat).
+inline constexpr int kKdebugFreeFrames = 6;
 
 // Exit status smap-test uses when the CPU has no SMAP (VM status 9).
 inline constexpr int kSmapTestNoSmapStatus = 4;

@@ -27,3 +27,6 @@ set(USER_SOURCES_netcheck user/netcheck.cpp user/unet.cpp)
 # The exit-count benchmark's guest side (vmm-bench exits; abi/netbench.h).
 list(APPEND GUEST_USER_PROGRAMS netbench)
 set(USER_SOURCES_netbench user/netbench.cpp user/unet.cpp)
+# The soak (issue 8): UDP and TCP on every path at once, everything checked.
+list(APPEND GUEST_USER_PROGRAMS soak)
+set(USER_SOURCES_soak user/soak.cpp user/unet.cpp)

@@ -1,4 +1,4 @@
-// `vmm-bench exits` end to end, small: netbench on virtio-net and on shm0,
+// `vmm-bench exits` and `soak` end to end, small. exits: netbench on virtio-net and on shm0,
 // the results folder it writes, and the figures the suite exists to show
 // (issue 7): calls that touch no device cost no exit to the VMM on any
 // path, and shm0's send and recv none either. Exit counts only: times are
@@ -53,6 +53,18 @@ TEST(Bench, ExitsPerCallOnVirtioAndShm0) {
   EXPECT_EQ(vmm_exits(doc, "send udp 64B", "shmem"), 0.0);
   EXPECT_EQ(vmm_exits(doc, "recv udp 64B", "shmem"), 0.0);
   EXPECT_NE(r.out.find("socket"), std::string::npos) << r.out;
+}
+
+// Issue 8's soak, short: UDP and TCP over virtio-net and shm0 at once on
+// four vCPUs; every frame delivered or counted as a drop, memory flat.
+TEST(Bench, SoakAccountsForEveryFrameAndMemoryStaysFlat) {
+  SKIP_WITHOUT_KVM();
+  ResultsDir out;
+  auto r = run_process({kBench, "soak", "--seconds", "20", "--out", out.path}, 600);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("soak: nothing lost, memory flat"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(out.path + "/soak.json"));
 }
 
 }  // namespace
