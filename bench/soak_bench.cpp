@@ -4,7 +4,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <sstream>
 #include <vector>
 
 #include "bench/exits/bench_peer.h"
@@ -20,26 +20,25 @@ struct PathCounts {
   bool seen = false;
 };
 
-// "soak: 10.0.2.2 udp sent S echoed E lost L late T corrupt C" and the tcp line.
+// "soak: 10.0.2.2 udp sent S echoed E lost L late T corrupt C", the tcp
+// line and the free frames line, as guest/user/soak.cpp prints them.
 std::map<std::string, PathCounts> parse_guest_counts(const std::string& output, long* free_start, long* free_end) {
   std::map<std::string, PathCounts> paths;
-  std::regex udp(R"(soak: (\S+) udp sent (\d+) echoed (\d+) lost (\d+) late (\d+) corrupt (\d+))");
-  std::regex tcp(R"(soak: (\S+) tcp sent (\d+) echoed (\d+) corrupt (\d+))");
-  std::regex frames(R"(soak: free frames start (-?\d+) end (-?\d+))");
-  std::smatch m;
-  for (auto it = std::sregex_iterator(output.begin(), output.end(), udp); it != std::sregex_iterator(); ++it) {
-    PathCounts& p = paths[(*it)[1]];
-    p.seen = true;
-    p.udp_sent = std::stoull((*it)[2]), p.udp_echoed = std::stoull((*it)[3]), p.udp_lost = std::stoull((*it)[4]);
-    p.udp_late = std::stoull((*it)[5]), p.udp_corrupt = std::stoull((*it)[6]);
-  }
-  for (auto it = std::sregex_iterator(output.begin(), output.end(), tcp); it != std::sregex_iterator(); ++it) {
-    PathCounts& p = paths[(*it)[1]];
-    p.tcp_sent = std::stoull((*it)[2]), p.tcp_echoed = std::stoull((*it)[3]), p.tcp_corrupt = std::stoull((*it)[4]);
-  }
-  if (std::regex_search(output, m, frames)) {
-    *free_start = std::stol(m[1]);
-    *free_end = std::stol(m[2]);
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    char addr[32];
+    unsigned long a, b, c, d, e;
+    if (std::sscanf(line.c_str(), "soak: %31s udp sent %lu echoed %lu lost %lu late %lu corrupt %lu", addr, &a, &b,
+                    &c, &d, &e) == 6) {
+      PathCounts& p = paths[addr];
+      p.seen = true;
+      p.udp_sent = a, p.udp_echoed = b, p.udp_lost = c, p.udp_late = d, p.udp_corrupt = e;
+    } else if (std::sscanf(line.c_str(), "soak: %31s tcp sent %lu echoed %lu corrupt %lu", addr, &a, &b, &c) == 4) {
+      PathCounts& p = paths[addr];
+      p.tcp_sent = a, p.tcp_echoed = b, p.tcp_corrupt = c;
+    } else {
+      std::sscanf(line.c_str(), "soak: free frames start %ld end %ld", free_start, free_end);
+    }
   }
   return paths;
 }
