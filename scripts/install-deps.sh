@@ -10,6 +10,7 @@ packages=(
   libslirp-dev libglib2.0-dev   # --net user; slirp.pc requires glib-2.0
   qemu-system-x86   # the side-by-side tests boot guest.elf under QEMU microvm
   libbenchmark-dev  # bench/micro: Google Benchmark
+  libseccomp-dev    # vmm/seccomp: per-thread system call allowlists
 )
 
 missing=()

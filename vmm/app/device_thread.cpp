@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/asio/buffer.hpp>
+#include <future>
 
 #include "vmm/core/exit_status.h"
 
@@ -42,8 +43,18 @@ void DeviceThread::read_input() {
                           });
 }
 
-void DeviceThread::start() {
-  thread_ = std::thread([this] { context_.run(); });
+Result<void> DeviceThread::start(const seccomp::ThreadFilters* filters) {
+  // The thread owns the promise: it may still be inside set_value() when
+  // get() below returns.
+  std::promise<Result<void>> confined;
+  std::future<Result<void>> result = confined.get_future();
+  thread_ = std::thread([this, filters, confined = std::move(confined)]() mutable {
+    Result<void> installed = filters ? filters->install(seccomp::ThreadKind::kDevice) : ok();
+    bool run = installed.ok();
+    confined.set_value(std::move(installed));
+    if (run) context_.run();
+  });
+  return result.get();
 }
 
 void DeviceThread::stop() {

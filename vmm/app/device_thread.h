@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "devices/uart_16550.h"
+#include "vmm/core/result.h"
 #include "vmm/core/vm_lifecycle.h"
+#include "vmm/seccomp/thread_filters.h"
 
 namespace vmm {
 
@@ -29,7 +31,10 @@ class DeviceThread {
   void watch_stop_signals();
   // Bytes arriving on `fd` (stdin) go to the UART's receive FIFO.
   void forward_input(int fd, Uart16550& uart);
-  void start();
+  // Starts the thread. With `filters`, the thread confines itself with the
+  // device filter before its loop runs any handler, and start() returns
+  // once it did; an error (and a thread that runs nothing) if it could not.
+  Result<void> start(const seccomp::ThreadFilters* filters = nullptr);
   void stop();
 
  private:

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "virtio/net/backend/create_backend.h"
 #include "virtio/net/backend/slirp_backend.h"
@@ -15,6 +17,7 @@
 #include "vmm/core/exit_status.h"
 #include "vmm/loader/guest_image_file.h"
 #include "vmm/loader/pvh_loader.h"
+#include "vmm/seccomp/thread_filters.h"
 
 namespace vmm {
 namespace {
@@ -31,24 +34,38 @@ void set_up_logging(const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
-Result<void> write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return make_error("cannot write '" + path + "'");
-  out << text;
-  if (!out.flush()) return make_error("cannot write '" + path + "'");
-  return ok();
+// The --stats-json file is opened before the VM runs, once nothing can fail
+// as bad input any more (a refused run leaves no file behind): from then on
+// the main thread's seccomp filter lets it open no file.
+Result<std::unique_ptr<std::ofstream>> open_stats_json(const std::optional<std::string>& path) {
+  if (!path) return std::unique_ptr<std::ofstream>();
+  auto out = std::make_unique<std::ofstream>(*path, std::ios::trunc);
+  if (!*out) return make_error("--stats-json: cannot write '" + *path + "'");
+  return out;
 }
 
-int report(const VmConfig& config, const VmStats& stats) {
+int report(const VmConfig& config, const VmStats& stats, std::ofstream* stats_json) {
   if (stats.exit_status != kStatusPoweredOff) std::fprintf(stderr, "vmm: %s\n", stats.stop_reason.c_str());
   else spdlog::info("{}", stats.stop_reason);
   if (config.print_stats) print_stats_table(stats, std::cout);
   std::cout.flush();
-  if (config.stats_json_path) {
-    auto written = write_file(*config.stats_json_path, stats_to_json(stats));
-    if (!written.ok()) return fail(kStatusVmmError, "--stats-json: " + written.error().message);
+  if (stats_json) {
+    *stats_json << stats_to_json(stats);
+    if (!stats_json->flush())
+      return fail(kStatusVmmError, "--stats-json: cannot write '" + *config.stats_json_path + "'");
   }
   return stats.exit_status;
+}
+
+// Every thread kind's seccomp filter, unless --no-seccomp or a sanitizer
+// build (whose runtime the filters would kill).
+Result<std::optional<seccomp::ThreadFilters>> compile_filters(const VmConfig& config) {
+  if (!config.seccomp) return std::optional<seccomp::ThreadFilters>();
+  if (seccomp::kSanitizerBuild) {
+    spdlog::info("seccomp: off in this sanitizer build (its runtime needs calls the filters forbid)");
+    return std::optional<seccomp::ThreadFilters>();
+  }
+  return std::optional<seccomp::ThreadFilters>(VMM_TRY(seccomp::ThreadFilters::compile()));
 }
 
 int run(const std::vector<std::string>& args) {
@@ -96,8 +113,12 @@ int run(const std::vector<std::string>& args) {
   auto vm = Vm::create(config, **kvm, std::move(*memory), kernel->entry_gpa, std::move(*net_backend),
                        std::move(shmem_backend));
   if (!vm.ok()) return fail(kStatusVmmError, vm.error().message);
-  VmStats stats = (*vm)->run();
-  return report(config, stats);
+  auto filters = compile_filters(config);
+  if (!filters.ok()) return fail(kStatusVmmError, filters.error().message);
+  auto stats_json = open_stats_json(config.stats_json_path);
+  if (!stats_json.ok()) return fail(kStatusUsageError, stats_json.error().message);
+  VmStats stats = (*vm)->run(*filters ? &**filters : nullptr);
+  return report(config, stats, stats_json->get());
 }
 
 }  // namespace

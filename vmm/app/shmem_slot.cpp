@@ -50,10 +50,16 @@ std::string ShmemSlot::kernel_cmdline_entry() const {
   return shmem_cmdline_entry(config_.gpa, config_.size);
 }
 
-Result<void> ShmemSlot::start() {
+Result<void> ShmemSlot::start(const seccomp::ThreadFilters* filters) {
   if (poller_) return make_error(name_ + ": started twice");
   auto endpoint = VMM_TRY(ShmemEndpoint::attach(region_));
-  poller_ = VMM_TRY(ShmemPoller::start(std::move(endpoint), *network_, config_.poll));
+  ShmemBackend* backend = network_.get();
+  if (filters) {
+    confined_network_ = std::make_unique<ConfinedShmemBackend>(*network_, *filters);
+    backend = confined_network_.get();
+  }
+  poller_ = VMM_TRY(ShmemPoller::start(std::move(endpoint), *backend, config_.poll));
+  if (confined_network_) return confined_network_->confined();
   return ok();
 }
 

@@ -17,6 +17,7 @@
 #include "devices/shmem/shmem_option.h"
 #include "devices/shmem/shmem_poller.h"
 #include "virtio/net/backend/net_backend.h"
+#include "vmm/app/confined_shmem_backend.h"
 #include "vmm/loader/e820.h"
 #include "vmm/memory/guest_memory.h"
 #include "vmm/stats/device_stats.h"
@@ -39,8 +40,10 @@ class ShmemSlot {
   std::string kernel_cmdline_entry() const;
   ReservedRange e820_range() const { return {config_.gpa, config_.size}; }
 
-  // Starts the poller thread; once.
-  Result<void> start();
+  // Starts the poller thread; once. With `filters`, returns once the thread
+  // has confined itself with the shmem-poller filter (before it first looks
+  // at a ring); an error if it could not.
+  Result<void> start(const seccomp::ThreadFilters* filters = nullptr);
   // Stops and joins it; idempotent. The counters stay readable.
   void stop();
   DeviceStats stats() const;
@@ -53,6 +56,7 @@ class ShmemSlot {
   std::string name_ = "shmem0";
   std::span<uint8_t> region_;  // owned by the GuestMemory
   std::unique_ptr<ShmemNetAdapter> network_;
+  std::unique_ptr<ConfinedShmemBackend> confined_network_;  // network_ seen through seccomp
   std::unique_ptr<ShmemPoller> poller_;  // last: joined before the network goes
 };
 

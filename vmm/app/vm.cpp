@@ -129,26 +129,47 @@ void Vm::kick_all() {
   for (auto& thread : vcpu_threads_) thread->kick();
 }
 
-VmStats Vm::run() {
-  TerminalRawInput raw_input(STDIN_FILENO);
-  device_thread_->watch_stop_signals();
-  if (isatty(STDIN_FILENO)) device_thread_->forward_input(STDIN_FILENO, *uart_);
-  device_thread_->start();
-  // Before the first vCPU: a VM that cannot have the device it was asked
-  // for ends at once (no vCPU then runs a single instruction).
+// Before the first vCPU: a VM that cannot have the device (or the
+// confinement) it was asked for ends at once, and no vCPU then runs a
+// single instruction.
+void Vm::start_helper_threads(const seccomp::ThreadFilters* filters) {
+  auto device_started = device_thread_->start(filters);
+  if (!device_started.ok())
+    lifecycle_.request_stop(kStatusVmmError, "device thread: " + device_started.error().message);
   if (shmem_) {
-    auto started = shmem_->start();
+    auto started = shmem_->start(filters);
     if (!started.ok())
       lifecycle_.request_stop(kStatusVmmError, shmem_->name() + ": " + started.error().message);
   }
+}
+
+// With filters, a vCPU thread runs its vCPU through a ConfinedVcpu, which
+// confines the thread at its first KVM_RUN.
+KvmVcpu& Vm::vcpu_for_thread(size_t index, const seccomp::ThreadFilters* filters) {
+  if (!filters) return *vcpus_[index];
+  confined_vcpus_.push_back(std::make_unique<ConfinedVcpu>(*vcpus_[index], *filters));
+  return *confined_vcpus_.back();
+}
+
+VmStats Vm::run(const seccomp::ThreadFilters* filters) {
+  TerminalRawInput raw_input(STDIN_FILENO);
+  device_thread_->watch_stop_signals();
+  if (isatty(STDIN_FILENO)) device_thread_->forward_input(STDIN_FILENO, *uart_);
+  start_helper_threads(filters);
 
   // Kicks only reach threads that exist: the kicker is set after they all
   // started, and a stop requested earlier is seen by each loop on entry.
   for (size_t i = 0; i < vcpus_.size(); ++i)
     vcpu_threads_.push_back(std::make_unique<VcpuThread>(VcpuDeps{
-        *vcpus_[i], pio_bus_, mmio_bus_, *counters_[i], unmapped_, lifecycle_}));
+        vcpu_for_thread(i, filters), pio_bus_, mmio_bus_, *counters_[i], unmapped_, lifecycle_}));
   lifecycle_.set_kicker([this] { kick_all(); });
   if (lifecycle_.stopping()) kick_all();
+  // Last, once it has created every thread: a thread created later would
+  // inherit this filter.
+  if (filters) {
+    auto confined = filters->install(seccomp::ThreadKind::kMain);
+    if (!confined.ok()) lifecycle_.request_stop(kStatusVmmError, "main thread: " + confined.error().message);
+  }
 
   lifecycle_.wait_for_stop();
   kick_all();

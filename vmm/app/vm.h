@@ -3,7 +3,8 @@
 // announcing the virtio-mmio and shared-memory devices first), vCPUs
 // configured. run() starts one thread per vCPU, the device thread and the
 // shared-memory poller, waits until the VM stops, joins every thread and
-// returns the statistics.
+// returns the statistics. Given seccomp filters, each of those threads and
+// then the calling (main) thread confine themselves (vmm/seccomp).
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include "devices/output_sink.h"
 #include "devices/bench_marker.h"
 #include "devices/uart_16550.h"
+#include "vmm/app/confined_vcpu.h"
 #include "vmm/app/device_thread.h"
 #include "vmm/app/kvm_irq_line.h"
 #include "vmm/app/shmem_slot.h"
@@ -39,7 +41,11 @@ class Vm {
                                             std::unique_ptr<net::NetBackend> shmem_backend = nullptr);
   ~Vm();
 
-  VmStats run();
+  // With `filters`, the calling thread is confined by the main thread's
+  // filter from the moment every other thread runs, for good: everything it
+  // does afterwards, tearing the VM down and exiting included, must be in
+  // that filter (vmm/seccomp/policy_main.cpp).
+  VmStats run(const seccomp::ThreadFilters* filters = nullptr);
 
  private:
   Vm(const VmConfig& config, GuestMemory memory);
@@ -49,6 +55,8 @@ class Vm {
   std::string guest_cmdline() const;
   Result<void> add_devices(std::unique_ptr<net::NetBackend> net_backend);
   Result<void> create_vcpus(KvmSystem& kvm, uint64_t entry_gpa);
+  void start_helper_threads(const seccomp::ThreadFilters* filters);
+  KvmVcpu& vcpu_for_thread(size_t index, const seccomp::ThreadFilters* filters);
   void kick_all();
   std::vector<VcpuStats> snapshot_vcpus() const;
   CounterSnapshot snapshot_counters() const;
@@ -74,6 +82,8 @@ class Vm {
   std::unique_ptr<VirtioNetSlot> net_;
   // Its region lives in memory_ (declared earlier, destroyed later).
   std::unique_ptr<ShmemSlot> shmem_;
+  // What the vCPU threads run when they confine themselves (run(filters)).
+  std::vector<std::unique_ptr<ConfinedVcpu>> confined_vcpus_;
   // vCPU threads last: destroyed (joined) before anything they use.
   std::vector<std::unique_ptr<VcpuThread>> vcpu_threads_;
 };

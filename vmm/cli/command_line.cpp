@@ -18,6 +18,7 @@ struct RawOptions {
   int64_t smp = 0;
   bool stats = false;
   bool no_ioeventfd = false;
+  bool no_seccomp = false;
 };
 
 void declare_options(CLI::App& app, RawOptions& raw) {
@@ -46,6 +47,9 @@ void declare_options(CLI::App& app, RawOptions& raw) {
                  "host loopback 10.0.3.2, DNS 10.0.3.3; hostfwd rules as for --net user, into it")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("--no-seccomp", raw.no_seccomp,
+               "run every VMM thread without its seccomp allowlist (for debugging; the "
+               "default confines each thread once it is set up)");
   app.set_version_flag("--version", kVersion);
 }
 
@@ -84,6 +88,7 @@ Result<void> apply_given(const CLI::App& app, const RawOptions& raw, VmConfig& c
     config.net = VMM_TRY(net::parse_net_option(raw.net.empty() ? "" : raw.net[0]));
   }
   if (app.count("--no-ioeventfd")) config.use_ioeventfd = !raw.no_ioeventfd;
+  if (app.count("--no-seccomp")) config.seccomp = !raw.no_seccomp;
   if (app.count("--shmem")) {
     if (raw.shmem.size() > 1)
       return make_error("--shmem: given more than once; one shared-memory device is supported");

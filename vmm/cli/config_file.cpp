@@ -56,6 +56,10 @@ Result<void> apply_key(const std::string& source, const std::string& key, const 
     auto v = node.value_exact<bool>();
     if (!v) return key_error(source, key, "expected true or false");
     config.use_ioeventfd = !*v;
+  } else if (key == "no-seccomp") {
+    auto v = node.value_exact<bool>();
+    if (!v) return key_error(source, key, "expected true or false");
+    config.seccomp = !*v;
   } else if (key == "shmem") {
     auto shmem = parse_shmem_value(VMM_TRY(want_string()));
     if (!shmem.ok()) return key_error(source, key, shmem.error().message);

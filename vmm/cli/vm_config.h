@@ -23,6 +23,7 @@ struct VmConfig {
   net::NetConfig net;          // --net; kind kNone: no network device
   bool use_ioeventfd = true;   // false with --no-ioeventfd
   std::optional<ShmemDeviceConfig> shmem;  // --shmem; unset: no shared-memory device
+  bool seccomp = true;         // false with --no-seccomp: no thread is confined
 };
 
 // Upper bound checked while parsing: vCPU i gets APIC ID i, and xAPIC IDs

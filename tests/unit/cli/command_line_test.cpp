@@ -197,6 +197,7 @@ TEST(DefaultConfig, ShippedFileMatchesBuiltInDefaults) {
   EXPECT_EQ(from_file.guest_path, built_in.guest_path);
   EXPECT_EQ(from_file.stats_json_path, built_in.stats_json_path);
   EXPECT_EQ(from_file.net, built_in.net);
+  EXPECT_EQ(from_file.seccomp, built_in.seccomp);
   EXPECT_EQ(from_file.use_ioeventfd, built_in.use_ioeventfd);
 }
 
