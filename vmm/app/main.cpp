@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -69,6 +70,10 @@ Result<std::optional<seccomp::ThreadFilters>> compile_filters(const VmConfig& co
 }
 
 int run(const std::vector<std::string>& args) {
+  // libslirp writes to host sockets without MSG_NOSIGNAL: a host peer that
+  // resets its connection must cost that connection an EPIPE, not the VMM
+  // its life.
+  std::signal(SIGPIPE, SIG_IGN);
   auto parsed = parse_command_line(args);
   if (!parsed.ok()) return fail(kStatusUsageError, parsed.error().message);
   if (parsed->kind == CommandLine::Kind::kPrintAndExit) {
