@@ -19,6 +19,16 @@ if ! command -v clang++ >/dev/null; then
   echo "fuzz-smoke: clang++ not found; the fuzz targets need clang with libFuzzer (apt-get install clang)" >&2
   exit 1
 fi
+# clang without its runtime libraries (Debian: libclang-rt-14-dev, only a
+# Recommends of clang) compiles but cannot link -fsanitize=fuzzer.
+probe=$(mktemp -d)
+if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' |
+    clang++ -x c++ -fsanitize=fuzzer,address,undefined -o "$probe/probe" - 2>/dev/null; then
+  rm -rf "$probe"
+  echo "fuzz-smoke: clang++ cannot link -fsanitize=fuzzer,address,undefined; it needs libFuzzer and the sanitizer runtimes (apt-get install libclang-rt-14-dev)" >&2
+  exit 1
+fi
+rm -rf "$probe"
 
 targets=("$@")
 if ((${#targets[@]} == 0)); then
