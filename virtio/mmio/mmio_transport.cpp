@@ -39,7 +39,8 @@ MmioTransport::MmioTransport(MmioTransportDeps deps)
       device_context_(deps.device_context),
       interrupt_(deps.interrupt),
       name_(std::move(deps.name)),
-      queues_(deps.device.queue_count()) {}
+      queues_(deps.device.queue_count()),
+      notify_posted_(deps.device.queue_count()) {}
 
 void MmioTransport::read(const BusAccess& access, std::span<uint8_t> data) {
   std::memset(data.data(), 0, data.size());
@@ -161,8 +162,13 @@ void MmioTransport::queue_notify(uint32_t queue) {
   notifications_.fetch_add(1, std::memory_order_relaxed);
   if (queue >= queues_.size())
     return log_guest_error("notify", "QueueNotify for missing queue " + std::to_string(queue));
-  // The vCPU only hands the notification over; the device thread does the work.
+  // The vCPU only hands the notification over; the device thread does the
+  // work. A hand-over still waiting looks at the ring when it runs, so it
+  // covers this write too: its exchange(false) reads what this exchange
+  // wrote, so the driver's ring writes before this exit are visible to it.
+  if (notify_posted_[queue].exchange(true)) return;
   boost::asio::post(device_context_, guarded(alive_, [this, queue] {
+    notify_posted_[queue].exchange(false);
     device_.queue_notified(static_cast<uint16_t>(queue));
   }));
 }

@@ -76,6 +76,7 @@ class MmioTransport : public BusDevice, private DeviceSignals {
   void write_status(uint32_t value);
   void begin_reset();
   void finish_reset();
+  void forget_posted_notifications();
   void activate();
   Result<ActiveQueues> build_queues(uint64_t features) const;
   bool features_acceptable() const;
@@ -110,6 +111,10 @@ class MmioTransport : public BusDevice, private DeviceSignals {
   uint32_t config_generation_ = 0;
   bool needs_reset_logged_ = false;
 
+  // Per queue: a QueueNotify hand-over is posted and has not run yet. It
+  // covers later writes too, so a guest writing QueueNotify in a loop while
+  // the device thread is busy queues one hand-over, not one per write.
+  std::vector<std::atomic<bool>> notify_posted_;
   std::atomic<uint32_t> interrupt_status_{0};
   std::atomic<uint64_t> notifications_{0};
   std::atomic<uint64_t> interrupts_{0};

@@ -43,6 +43,7 @@ void MmioTransport::activate() {
   auto queues = build_queues(features);
   if (!queues.ok()) return enter_needs_reset(queues.error().message);
   status_ |= kStatusDriverOk;
+  forget_posted_notifications();
   boost::asio::post(device_context_,
                     guarded(alive_, [this, features, queues = std::move(*queues)]() mutable {
                       device_.activate(Activation{features, std::move(queues), this});
@@ -74,10 +75,18 @@ void MmioTransport::begin_reset() {
   interrupt_status_.store(0);
   if (status_ == 0) return;
   reset_pending_ = true;
+  forget_posted_notifications();
   boost::asio::post(device_context_, guarded(alive_, [this] {
     device_.reset();
     finish_reset();
   }));
+}
+
+// A notification handed over before a reset or an activation runs before
+// it, so it cannot stand for one the driver writes after: the next write
+// posts a hand-over of its own, behind the reset or activation.
+void MmioTransport::forget_posted_notifications() {
+  for (auto& posted : notify_posted_) posted.store(false);
 }
 
 void MmioTransport::finish_reset() {

@@ -33,6 +33,22 @@ Result<uint8_t*> map_part(const GuestMemory& memory, const char* what, uint64_t 
   return *pointer;
 }
 
+struct Part {
+  const char* what;
+  uint64_t gpa, bytes;
+};
+
+// The device writes the used ring and only reads the other two: a used ring
+// over the driver's descriptors or available ring would have the device
+// overwrite what the driver gave it. No driver lays rings out that way (a
+// queue made ready before its addresses were written has all three at 0),
+// so the device refuses it instead of running on rings nobody set up.
+Result<void> check_disjoint(const Part& a, const Part& b) {
+  if (a.gpa < b.gpa + b.bytes && b.gpa < a.gpa + a.bytes)
+    return make_error(std::string(a.what) + " at " + hex(a.gpa) + " overlaps the " + b.what + " at " + hex(b.gpa));
+  return ok();
+}
+
 }  // namespace
 
 Result<RingPointers> map_queue_layout(const GuestMemory& memory, const QueueLayout& layout,
@@ -45,6 +61,12 @@ Result<RingPointers> map_queue_layout(const GuestMemory& memory, const QueueLayo
                                  avail_ring_bytes(layout.size), kAvailRingAlign));
   rings.used = VMM_TRY(map_part(memory, "used ring", layout.used_gpa,
                                 used_ring_bytes(layout.size), kUsedRingAlign));
+  Part desc{"descriptor table", layout.desc_gpa, desc_table_bytes(layout.size)};
+  Part avail{"available ring", layout.avail_gpa, avail_ring_bytes(layout.size)};
+  Part used{"used ring", layout.used_gpa, used_ring_bytes(layout.size)};
+  VMM_TRY_VOID(check_disjoint(used, desc));
+  VMM_TRY_VOID(check_disjoint(used, avail));
+  VMM_TRY_VOID(check_disjoint(avail, desc));
   return rings;
 }
 

@@ -81,7 +81,12 @@ ExitOutcome handle_system_event(const kvm_run& run) {
 
 bool UnmappedAccessLog::first_time(char bus, uint64_t addr) {
   std::lock_guard lock(mutex_);
-  return seen_.emplace(bus, addr).second;
+  if (seen_.size() >= kMaxAddresses) return false;
+  bool first = seen_.emplace(bus, addr).second;
+  if (first && seen_.size() == kMaxAddresses)
+    spdlog::debug("{} addresses without a device accessed; accesses to further ones are not logged",
+                  kMaxAddresses);
+  return first;
 }
 
 ExitOutcome handle_exit(kvm_run& run, size_t run_area_size, const ExitContext& context) {

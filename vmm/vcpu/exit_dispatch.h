@@ -17,10 +17,15 @@
 
 namespace vmm {
 
-// Accesses to ports/addresses with no device: logged once per address.
+// Accesses to ports/addresses with no device: logged once per address, for
+// the first kMaxAddresses addresses. A guest can touch 2^64 MMIO addresses;
+// remembering every one would let it grow the VMM without bound.
 class UnmappedAccessLog {
  public:
-  // True the first time this (bus, address) pair is seen.
+  static constexpr size_t kMaxAddresses = 1024;
+
+  // True the first time this (bus, address) pair is seen, while fewer than
+  // kMaxAddresses pairs have been.
   bool first_time(char bus, uint64_t addr);
 
  private:
