@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "abi/shmem_ring.h"
+#include "tests/unit/mock/mock_vm_helpers.h"
 #include "virtio/spec/mmio_registers.h"
 #include "virtio/spec/virtio_constants.h"
 
@@ -21,24 +22,7 @@ namespace {
 
 constexpr uint16_t kUartScratchPort = platform::kUartCom1Port + 7;  // 16550 SCR
 
-kvm_cpuid_entry2 leaf(uint32_t function, uint32_t eax = 0, uint32_t ebx = 0, uint32_t ecx = 0,
-                      uint32_t edx = 0) {
-  kvm_cpuid_entry2 e{};
-  e.function = function;
-  e.eax = eax;
-  e.ebx = ebx;
-  e.ecx = ecx;
-  e.edx = edx;
-  return e;
-}
 
-// What KVM_GET_SUPPORTED_CPUID says on a typical host (vm_test.cpp's set).
-std::vector<kvm_cpuid_entry2> host_cpuid() {
-  return {leaf(0x0, 0x7), leaf(0x1, 0x000a0678, 0x00000800, 0x01202000, 0x0f8bfbff),
-          leaf(0x40000000, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d),
-          leaf(0x40000001, 0x01007efb), leaf(0x80000000, 0x80000008),
-          leaf(0x80000001, 0, 0, 0x101, 0x20100800), leaf(0x80000008, 0x3030)};
-}
 
 }  // namespace
 
@@ -51,7 +35,7 @@ void HostileGuestTest::SetUp() {
   vm_mock_ = vm.get();
   EXPECT_CALL(system_, create_vm())
       .WillOnce(Return(ByMove(Result<std::unique_ptr<KvmVm>>(std::unique_ptr<KvmVm>(std::move(vm))))));
-  EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(host_cpuid()));
+  EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(typical_host_cpuid()));
   EXPECT_CALL(*vm_mock_, set_tss_addr(_)).WillRepeatedly(Return(ok()));
   EXPECT_CALL(*vm_mock_, set_identity_map_addr(_)).WillRepeatedly(Return(ok()));
   EXPECT_CALL(*vm_mock_, create_irqchip()).WillRepeatedly(Return(ok()));
@@ -132,7 +116,7 @@ bool HostileGuestTest::send_frame(GuestVirtioDriver& driver, GuestRing& tx, uint
   tx.set_descriptor(head, VirtqDesc{buffer, static_cast<uint32_t>(bytes.size()), 0, 0});
   tx.make_available(head);
   driver.notify(1);
-  return eventually([&tx] { return tx.used_idx() == tx.avail_idx(); });
+  return eventually_within_10s([&tx] { return tx.used_idx() == tx.avail_idx(); });
 }
 
 bool HostileGuestTest::post_and_expect_needs_reset(GuestVirtioDriver& driver, GuestRing& ring,
@@ -146,7 +130,7 @@ bool HostileGuestTest::post_and_expect_needs_reset(GuestVirtioDriver& driver, Gu
 bool HostileGuestTest::device_thread_caught_up() const {
   size_t answered = net_backend_->answer_count();
   net_backend_->deliver_from_host(std::vector<uint8_t>(60, 0));
-  return eventually([this, answered] { return net_backend_->answer_count() > answered; });
+  return eventually_within_10s([this, answered] { return net_backend_->answer_count() > answered; });
 }
 
 void HostileGuestTest::expect_other_devices_work(ScriptedVcpu& vcpu) const {
@@ -157,7 +141,7 @@ void HostileGuestTest::expect_other_devices_work(ScriptedVcpu& vcpu) const {
   shmem::guest_announce_ready(shmem_, 0);
   const std::vector<uint8_t> frame(60, 0xcc);
   ASSERT_EQ(rings.to_host.try_push(frame.data(), 60).status, shmem::RingStatus::kDone);
-  EXPECT_TRUE(eventually([this] { return shmem_backend_->sent().size() == 1; }))
+  EXPECT_TRUE(eventually_within_10s([this] { return shmem_backend_->sent().size() == 1; }))
       << "the shared-memory device stopped moving frames";
 }
 

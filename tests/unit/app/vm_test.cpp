@@ -17,6 +17,7 @@
 #include "abi/platform.h"
 #include "abi/shmem_ring.h"
 #include "tests/unit/mock/mock_kvm.h"
+#include "tests/unit/mock/mock_vm_helpers.h"
 #include "tests/unit/shmem/captured_log.h"
 #include "tests/unit/shmem/fake_net_backend.h"
 #include "tests/unit/virtio/fake_backend.h"
@@ -34,49 +35,18 @@ using ::testing::InSequence;
 using ::testing::Return;
 using testing::MockKvmSystem;
 using testing::MockKvmVcpu;
+using testing::typical_host_cpuid;
+using testing::write_debug_exit;
+using testing::eventually_within_10s;
 using testing::MockKvmVm;
 
 constexpr uint32_t kVcpus = 3;
 constexpr uint64_t kEntry = 0x100040;
 constexpr uint64_t kShmemSize = 64 * 1024;
 
-// For waits inside a mocked KVM_RUN on the poller thread's work: the bound
-// only turns a hang into a failure.
-template <typename Predicate>
-bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  return true;
-}
 
-// vCPU 0 writes `value` to the debug-exit port: the VM ends with (value << 1) | 1.
-void debug_exit(MockKvmVcpu* vcpu, uint8_t value) {
-  kvm_run* run = vcpu->run_area();
-  run->exit_reason = KVM_EXIT_IO;
-  run->io = {KVM_EXIT_IO_OUT, 1, platform::kDebugExitPort, 1, 4096};
-  reinterpret_cast<uint8_t*>(run)[4096] = value;
-}
 
-kvm_cpuid_entry2 leaf(uint32_t function, uint32_t eax = 0, uint32_t ebx = 0, uint32_t ecx = 0,
-                      uint32_t edx = 0) {
-  kvm_cpuid_entry2 e{};
-  e.function = function;
-  e.eax = eax;
-  e.ebx = ebx;
-  e.ecx = ecx;
-  e.edx = edx;
-  return e;
-}
 
-std::vector<kvm_cpuid_entry2> host_cpuid() {
-  return {leaf(0x0, 0x7), leaf(0x1, 0x000a0678, 0x00000800, 0x01202000, 0x0f8bfbff),
-          leaf(0x40000000, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d),
-          leaf(0x40000001, 0x01007efb), leaf(0x80000000, 0x80000008),
-          leaf(0x80000001, 0, 0, 0x101, 0x20100800), leaf(0x80000008, 0x3030)};
-}
 
 uint32_t apic_id_in_leaf1(const std::vector<kvm_cpuid_entry2>& entries) {
   for (const auto& e : entries)
@@ -94,7 +64,7 @@ class VmTest : public ::testing::Test {
     vm_ = vm.get();
     EXPECT_CALL(system_, create_vm())
         .WillOnce(Return(ByMove(Result<std::unique_ptr<KvmVm>>(std::unique_ptr<KvmVm>(std::move(vm))))));
-    EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(host_cpuid()));
+    EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(typical_host_cpuid()));
     EXPECT_CALL(*vm_, set_irq_line(_, _)).Times(AnyNumber()).WillRepeatedly(Return(ok()));
   }
 
@@ -385,15 +355,15 @@ TEST_F(VmTest, ShmemPollerMovesFramesBetweenTheRingsAndTheBackend) {
     EXPECT_EQ(shmem::guest_attach(shmem, kShmemSize, &rings), shmem::ShmemError::kNone);
     shmem::guest_announce_ready(shmem, 0);
     EXPECT_EQ(rings.to_host.try_push(to_host.data(), 60).status, shmem::RingStatus::kDone);
-    EXPECT_TRUE(eventually([&] { return fake->sent().size() == 1; }));
+    EXPECT_TRUE(eventually_within_10s([&] { return fake->sent().size() == 1; }));
     fake->deliver_from_host(to_guest);
-    EXPECT_TRUE(eventually([&] {
+    EXPECT_TRUE(eventually_within_10s([&] {
       shmem::RingResult r = rings.from_host.try_pop(received.data(), shmem::kMaxFrameSize);
       received_length = r.status == shmem::RingStatus::kDone ? r.value : 0;
       return r.status != shmem::RingStatus::kEmpty;
     }));
     while (waiting_aps.load() < kVcpus - 1) std::this_thread::yield();
-    debug_exit(bsp, 0);
+    write_debug_exit(bsp, 0);
     return ok();
   }));
   for (MockKvmVcpu* vcpu : vcpus_)
@@ -447,7 +417,7 @@ TEST_F(VmTest, AGuestThatBreaksTheShmemRingStopsTheDeviceNotTheVm) {
         shmem::Header* h = shmem::header_of(shmem);
         shmem::guest_announce_ready(shmem, 0);
         __atomic_store_n(&h->guest_to_host_head.index, 0x12345678u, __ATOMIC_RELEASE);
-        EXPECT_TRUE(eventually([h] {
+        EXPECT_TRUE(eventually_within_10s([h] {
           return __atomic_load_n(&h->host.state, __ATOMIC_ACQUIRE) ==
                  static_cast<uint32_t>(shmem::HostState::kFailed);
         }));
@@ -460,7 +430,7 @@ TEST_F(VmTest, AGuestThatBreaksTheShmemRingStopsTheDeviceNotTheVm) {
       }))
       .WillOnce(Invoke([&]() -> Result<void> {
         while (waiting_aps.load() < kVcpus - 1) std::this_thread::yield();
-        debug_exit(bsp, 3);  // ...and the guest's own end
+        write_debug_exit(bsp, 3);  // ...and the guest's own end
         return ok();
       }));
   for (MockKvmVcpu* vcpu : vcpus_)

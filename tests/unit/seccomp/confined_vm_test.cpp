@@ -24,6 +24,7 @@
 #include "abi/platform.h"
 #include "abi/shmem_ring.h"
 #include "tests/unit/mock/mock_kvm.h"
+#include "tests/unit/mock/mock_vm_helpers.h"
 #include "tests/unit/seccomp/guest_frames.h"
 #include "tests/unit/virtio/fake_backend.h"
 #include "tests/unit/virtio/test_frames.h"
@@ -43,6 +44,9 @@ using ::testing::KilledBySignal;
 using ::testing::Return;
 using testing::MockKvmSystem;
 using testing::MockKvmVcpu;
+using testing::typical_host_cpuid;
+using testing::write_debug_exit;
+using testing::eventually_within_10s;
 using testing::MockKvmVm;
 namespace nt = net::testing;
 namespace st = seccomp::testing;
@@ -50,39 +54,9 @@ namespace st = seccomp::testing;
 constexpr uint32_t kVcpus = 3;
 constexpr uint64_t kShmemSize = 64 * 1024;
 
-template <typename Predicate>
-bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  return true;
-}
 
-void debug_exit(MockKvmVcpu* vcpu, uint8_t value) {
-  kvm_run* run = vcpu->run_area();
-  run->exit_reason = KVM_EXIT_IO;
-  run->io = {KVM_EXIT_IO_OUT, 1, platform::kDebugExitPort, 1, 4096};
-  reinterpret_cast<uint8_t*>(run)[4096] = value;
-}
 
-kvm_cpuid_entry2 leaf(uint32_t function, uint32_t eax = 0, uint32_t ebx = 0, uint32_t ecx = 0, uint32_t edx = 0) {
-  kvm_cpuid_entry2 e{};
-  e.function = function;
-  e.eax = eax;
-  e.ebx = ebx;
-  e.ecx = ecx;
-  e.edx = edx;
-  return e;
-}
 
-// What tests/unit/app/vm_test.cpp's host offers.
-std::vector<kvm_cpuid_entry2> host_cpuid() {
-  return {leaf(0x0, 0x7), leaf(0x1, 0x000a0678, 0x00000800, 0x01202000, 0x0f8bfbff),
-          leaf(0x40000000, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d), leaf(0x40000001, 0x01007efb),
-          leaf(0x80000000, 0x80000008), leaf(0x80000001, 0, 0, 0x101, 0x20100800), leaf(0x80000008, 0x3030)};
-}
 
 // The same VM as tests/unit/app/vm_test.cpp, with every KVM call allowed.
 class ConfinedVm : public ::testing::Test {
@@ -97,7 +71,7 @@ class ConfinedVm : public ::testing::Test {
     vm_ = vm.get();
     EXPECT_CALL(system_, create_vm())
         .WillOnce(Return(ByMove(Result<std::unique_ptr<KvmVm>>(std::unique_ptr<KvmVm>(std::move(vm))))));
-    EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(host_cpuid()));
+    EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(typical_host_cpuid()));
     EXPECT_CALL(*vm_, set_tss_addr(_)).WillRepeatedly(Return(ok()));
     EXPECT_CALL(*vm_, set_identity_map_addr(_)).WillRepeatedly(Return(ok()));
     EXPECT_CALL(*vm_, create_irqchip()).WillRepeatedly(Return(ok()));
@@ -205,7 +179,7 @@ TEST_F(ConfinedVm, RunKicksAndTearDownUnderEveryFilter) {
       }))
       .WillOnce(Invoke([this, bsp]() -> Result<void> {
         wait_for_aps();
-        debug_exit(bsp, 5);
+        write_debug_exit(bsp, 5);
         return ok();
       }));
   };
@@ -237,7 +211,7 @@ TEST_F(ConfinedVm, VirtioNetDeviceUnderEveryFilter) {
         uint32_t magic = 0;
         std::memcpy(&magic, bsp->run_area()->mmio.data, 4);
         wait_for_aps();
-        debug_exit(bsp, magic == 0x74726976u ? 0 : 9);
+        write_debug_exit(bsp, magic == 0x74726976u ? 0 : 9);
         return ok();
       }));
   };
@@ -278,7 +252,7 @@ TEST_F(ConfinedVm, ShmemPollerWithItsUserNetworkUnderEveryFilter) {
     std::vector<uint8_t> frame(shmem::kMaxFrameSize);
     auto receive = [&](uint16_t ether_type) -> std::optional<std::vector<uint8_t>> {
       std::optional<std::vector<uint8_t>> got;
-      eventually([&] {
+      eventually_within_10s([&] {
         shmem::RingResult r = rings.from_host.try_pop(frame.data(), shmem::kMaxFrameSize);
         if (r.status == shmem::RingStatus::kDone && nt::be16(frame, 12) == ether_type)
           got.emplace(frame.begin(), frame.begin() + r.value);
@@ -305,7 +279,7 @@ TEST_F(ConfinedVm, ShmemPollerWithItsUserNetworkUnderEveryFilter) {
       }
     }
     wait_for_aps();
-    debug_exit(bsp, status);
+    write_debug_exit(bsp, status);
     return ok();
    }));
   };
@@ -338,7 +312,7 @@ TEST_F(ConfinedVm, AForbiddenCallOnAVcpuThreadKillsTheVmm) {
     EXPECT_CALL(*bsp, run()).WillRepeatedly(Invoke([this, bsp]() -> Result<void> {
       wait_for_aps();
       int fd = socket(AF_INET, SOCK_DGRAM, 0);
-      debug_exit(bsp, fd >= 0 ? 0 : 9);
+      write_debug_exit(bsp, fd >= 0 ? 0 : 9);
       return ok();
     }));
   };
@@ -356,7 +330,7 @@ TEST_F(ConfinedVm, WithoutFiltersNoThreadIsConfined) {
     wait_for_aps();
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd >= 0) close(fd);
-    debug_exit(bsp, fd >= 0 ? 0 : 9);
+    write_debug_exit(bsp, fd >= 0 ? 0 : 9);
     return ok();
   }));
   VmStats stats = (*vm)->run(nullptr);
