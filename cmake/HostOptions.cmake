@@ -14,6 +14,14 @@ function(vmm_host_options target)
   elseif(VMM_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=all)
+    # Line tables are all a report's stack trace needs. clang at -O1, the
+    # level ASan's authors recommend, builds this tree 2.4x faster than gcc
+    # at -O2 (the heaviest test file: 49 s against 117 s); gcc keeps -O2,
+    # as at -O1 its -Wmaybe-uninitialized misfires on std::variant.
+    target_compile_options(${target} PRIVATE -g1)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+      target_compile_options(${target} PRIVATE -O1)
+    endif()
     target_link_options(${target} PUBLIC -fsanitize=address,undefined)
   endif()
 endfunction()
@@ -24,3 +32,16 @@ macro(vmm_add_subdirectory_if_exists dir)
     add_subdirectory(${dir})
   endif()
 endmacro()
+
+# Test executables: the suite's build time is mostly theirs (gtest, gmock and
+# the VMM's headers parsed and instantiated again in every file). Each test
+# binary compiles as one unity translation unit (its files concatenated), and
+# with line tables only (-g1): enough for backtraces and sanitizer reports,
+# and a third less compile time than full debug info.
+option(VMM_UNITY_TESTS "Compile each test executable as one unity translation unit" ON)
+function(vmm_test_build_options target)
+  target_compile_options(${target} PRIVATE -g1)
+  if(VMM_UNITY_TESTS)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 0)
+  endif()
+endfunction()

@@ -17,6 +17,10 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-asan}
 JOBS=${JOBS:-$(nproc)}
 
+# The guest is never sanitized: the ASan build embeds the default build's
+# guest.elf (gcc's; CMake preset `asan`), so make sure it exists.
+[[ -f build/CMakeCache.txt ]] || cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build --target guest_elf
 cmake --preset asan -B "$BUILD_DIR"
 cmake --build "$BUILD_DIR" -j"$JOBS"
 

@@ -13,13 +13,10 @@
 #include <vector>
 
 #include "tests/integration/process.h"
+#include "tests/integration/test_binaries.h"
 
 namespace vmm::testing {
 namespace {
-
-const std::string kVmm = VMM_BINARY;
-const std::string kGuestDir = TEST_GUEST_DIR;
-const std::string kBundledGuest = BUNDLED_GUEST_ELF;
 
 std::vector<char> read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

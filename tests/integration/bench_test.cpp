@@ -12,12 +12,11 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/test_binaries.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
 namespace {
-
-const std::string kBench = VMM_BENCH_BINARY;
 
 struct ResultsDir {
   std::string path = ::testing::TempDir() + "vmm_bench_" + std::to_string(getpid());
@@ -34,7 +33,7 @@ double vmm_exits(const nlohmann::json& doc, const std::string& call, const std::
 TEST(Bench, ExitsPerCallOnVirtioAndShm0) {
   SKIP_WITHOUT_KVM();
   ResultsDir out;
-  auto r = run_process({kBench, "exits", "--iterations", "4", "--method", "marks", "--paths", "virtio,shmem",
+  auto r = run_process({kVmmBench, "exits", "--iterations", "4", "--method", "marks", "--paths", "virtio,shmem",
                         "--out", out.path},
                        600);
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
@@ -60,7 +59,7 @@ TEST(Bench, ExitsPerCallOnVirtioAndShm0) {
 TEST(Bench, SoakAccountsForEveryFrameAndMemoryStaysFlat) {
   SKIP_WITHOUT_KVM();
   ResultsDir out;
-  auto r = run_process({kBench, "soak", "--seconds", "20", "--out", out.path}, 600);
+  auto r = run_process({kVmmBench, "soak", "--seconds", "20", "--out", out.path}, 600);
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("soak: nothing lost, memory flat"), std::string::npos) << r.out;

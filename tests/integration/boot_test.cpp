@@ -8,16 +8,12 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/test_binaries.h"
 #include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
 namespace {
-
-const std::string kVmm = VMM_BINARY;
-const std::string kGuestDir = TEST_GUEST_DIR;
-const std::string kBundledGuest = BUNDLED_GUEST_ELF;
-
 
 class BundledGuestBoot : public ::testing::TestWithParam<int> {};
 

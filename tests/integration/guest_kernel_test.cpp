@@ -6,14 +6,14 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/test_binaries.h"
 #include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
 namespace {
 
-const std::string kVmm = VMM_BINARY;
-constexpr int kTimeoutSeconds = 90;  // a self-test run takes ~10 s on a slow nested host
+constexpr int kSelftestTimeoutSeconds = 90;  // a self-test run takes ~10 s on a slow nested host
 
 // Every check guest/user/selftest.cpp runs, in its order.
 const char* const kChecks[] = {
@@ -31,7 +31,7 @@ constexpr int debug_exit_status(int v) { return (v << 1) | 1; }
 std::string line(const std::string& text) { return text + "\r\n"; }
 
 ProcessResult boot(int cpus, const std::string& cmdline) {
-  return run_process({kVmm, "--smp", std::to_string(cpus), "--cmdline", cmdline}, kTimeoutSeconds);
+  return run_process({kVmm, "--smp", std::to_string(cpus), "--cmdline", cmdline}, kSelftestTimeoutSeconds);
 }
 
 class GuestSelftest : public ::testing::TestWithParam<int> {};

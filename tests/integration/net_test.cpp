@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/test_binaries.h"
 #include "tests/integration/output_text.h"
 #include "tests/integration/net_peers.h"
 #include "tests/integration/process.h"
@@ -21,9 +22,7 @@
 namespace vmm::testing {
 namespace {
 
-const std::string kVmm = VMM_BINARY;
-constexpr int kTimeoutSeconds = 240;
-constexpr uint64_t k16MiB = 16ull << 20;
+constexpr int kNetTimeoutSeconds = 240;
 
 
 // Debug-exit value v ends the VM with status (v << 1) | 1.
@@ -38,7 +37,7 @@ std::vector<std::string> vmm_args(const std::string& net, const std::string& ini
   return argv;
 }
 
-ProcessResult run_vmm(const std::vector<std::string>& argv) { return run_process(argv, kTimeoutSeconds); }
+ProcessResult run_vmm(const std::vector<std::string>& argv) { return run_process(argv, kNetTimeoutSeconds); }
 
 // ---- user backend (libslirp) ----
 
@@ -185,7 +184,7 @@ class NetTap : public ::testing::Test {
     std::vector<std::string> argv = {ip_command(), "netns", "exec", ns_->name()};
     auto vmm = vmm_args("tap,ifname=tap0", init_and_args);
     argv.insert(argv.end(), vmm.begin(), vmm.end());
-    return run_process(argv, kTimeoutSeconds);
+    return run_process(argv, kNetTimeoutSeconds);
   }
 
   std::unique_ptr<NetNamespace> ns_;

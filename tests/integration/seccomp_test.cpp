@@ -18,16 +18,15 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/test_binaries.h"
 #include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
 namespace {
 
-const std::string kVmm = VMM_BINARY;
-const std::string kGuestDir = TEST_GUEST_DIR;
 // Below ctest's 120 s for this group: a hang fails here, with the output.
-constexpr int kTimeoutSeconds = 110;
+constexpr int kConfinedRunTimeoutSeconds = 110;
 
 // A kill by seccomp shows as status 128 + SIGSYS (159); name it if it happens.
 std::string diagnosis(const ProcessResult& r) {
@@ -42,7 +41,7 @@ TEST(Seccomp, GuestPingsOverVirtioNetAndShm0UnderTheDefaultFilters) {
   std::string json_path = ::testing::TempDir() + "seccomp_ping_stats.json";
   auto r = run_process({kVmm, "--smp", "2", "--net", "user", "--shmem", "size=256K", "--cmdline",
                         "init=ping -- -c 3 10.0.2.2", "--stats", "--stats-json", json_path},
-                       kTimeoutSeconds);
+                       kConfinedRunTimeoutSeconds);
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << diagnosis(r);
   EXPECT_TRUE(contains(r.out, "3 transmitted, 3 received")) << r.out;
@@ -61,7 +60,7 @@ TEST(Seccomp, GuestPingsOverVirtioNetAndShm0UnderTheDefaultFilters) {
 TEST(Seccomp, GuestPingsTheShmemNetworkUnderTheDefaultFilters) {
   SKIP_WITHOUT_KVM();
   auto r = run_process({kVmm, "--shmem", "size=256K", "--cmdline", "init=ping -- -c 3 10.0.3.2"},
-                       kTimeoutSeconds);
+                       kConfinedRunTimeoutSeconds);
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << diagnosis(r);
   EXPECT_TRUE(contains(r.out, "3 transmitted, 3 received")) << r.out;

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/test_binaries.h"
+#include "tests/integration/stats_json_file.h"
 #include "tests/integration/output_text.h"
 #include "tests/integration/net_peers.h"
 #include "tests/integration/process.h"
@@ -22,9 +24,7 @@
 namespace vmm::testing {
 namespace {
 
-const std::string kVmm = VMM_BINARY;
-constexpr int kTimeoutSeconds = 600;
-constexpr uint64_t k16MiB = 16ull << 20;
+constexpr int kShmemNetTimeoutSeconds = 600;
 constexpr uint32_t kPhase = 1;
 constexpr uint32_t kMarkStart = 0x10000 | kPhase;  // abi/platform.h kBenchMarkStart
 constexpr uint32_t kMarkEnd = 0x20000 | kPhase;    // kBenchMarkEnd
@@ -40,13 +40,6 @@ std::vector<std::string> shmem_args(const std::string& init_and_args) {
   std::vector<std::string> argv = kShmemOnly;
   argv.insert(argv.end(), {"--cmdline", kPollingIdle + "init=" + init_and_args});
   return argv;
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  std::remove(path.c_str());
-  return doc;
 }
 
 // How many round trips the exit-count phase holds. The figure is
@@ -125,12 +118,12 @@ PhaseExits run_phase(const std::vector<std::string>& vmm_prefix, const std::stri
                      std::to_string(server->port()) + " " + std::to_string(round_trips + 1) + " 64";
   argv.insert(argv.end(), {"--cmdline", cmdline_prefix + init, "--stats-json", json_path});
   // About 10 ms a round trip where the guest kernel is emulated; 3x that.
-  int timeout = kTimeoutSeconds + static_cast<int>(round_trips / 30);
+  int timeout = kShmemNetTimeoutSeconds + static_cast<int>(round_trips / 30);
   auto r = run_process(argv, timeout);
   EXPECT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, std::to_string(round_trips + 1) + " intact, 0 corrupt")) << r.out;
-  auto doc = read_json(json_path);
+  auto doc = read_and_remove_json(json_path);
   PhaseExits phase;
   std::string why;
   EXPECT_FALSE(doc.is_discarded());
@@ -144,7 +137,7 @@ TEST(ShmemNet, GuestUdpEchoClientOverShm0GetsEveryDatagramBackIntact) {
   auto server = UdpEchoServer::start("127.0.0.1");
   ASSERT_TRUE(server);
   auto r = run_process(shmem_args("udpecho -- 10.0.3.2 " + std::to_string(server->port()) + " 1000 1-1472"),
-                       kTimeoutSeconds);
+                       kShmemNetTimeoutSeconds);
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "net: shm0 shared memory")) << r.out;
@@ -158,7 +151,7 @@ TEST(ShmemNet, GuestTcpsendOverShm0Delivers16MiBWithMatchingSha256) {
   ASSERT_TRUE(sink);
   auto r = run_process(
       shmem_args("tcpsend -- 10.0.3.2 " + std::to_string(sink->port()) + " " + std::to_string(k16MiB)),
-      kTimeoutSeconds);
+      kShmemNetTimeoutSeconds);
   expect_tcpsend_delivered(r, *sink, k16MiB);
 }
 
@@ -168,7 +161,7 @@ TEST(ShmemNet, GuestTcpechoClientOverShm0GetsAMegabyteBackIntact) {
   auto echo = TcpServer::start(TcpServer::Mode::kEcho, "127.0.0.1");
   ASSERT_TRUE(echo);
   auto r = run_process(shmem_args("tcpecho -- 10.0.3.2 " + std::to_string(echo->port()) + " 1000000"),
-                       kTimeoutSeconds);
+                       kShmemNetTimeoutSeconds);
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "1000000 bytes intact")) << r.out;

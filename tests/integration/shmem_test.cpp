@@ -11,21 +11,13 @@
 #include <string>
 
 #include "tests/integration/kvm_available.h"
+#include "tests/integration/test_binaries.h"
+#include "tests/integration/stats_json_file.h"
 #include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 
 namespace vmm::testing {
 namespace {
-
-const std::string kVmm = VMM_BINARY;
-
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  std::remove(path.c_str());
-  return doc;
-}
 
 const nlohmann::json* find_device(const nlohmann::json& doc, const std::string& name) {
   if (!doc.contains("devices")) return nullptr;
@@ -44,7 +36,7 @@ TEST(Shmem, BundledGuestBootsWithTheDeviceAndStatsShowIt) {
   EXPECT_TRUE(contains(r.out, "net: shm0 shared memory at 0xe0000000 size 65536")) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
 
-  auto doc = read_json(json_path);
+  auto doc = read_and_remove_json(json_path);
   ASSERT_FALSE(doc.is_discarded());
   const nlohmann::json* device = find_device(doc, "shmem0");
   ASSERT_NE(device, nullptr) << doc.dump(2);
@@ -70,7 +62,7 @@ TEST(Shmem, GuestPingsItsUserNetworkWithoutAnMmioExit) {
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "3 transmitted, 3 received")) << r.out;
 
-  auto doc = read_json(json_path);
+  auto doc = read_and_remove_json(json_path);
   ASSERT_FALSE(doc.is_discarded());
   const nlohmann::json* device = find_device(doc, "shmem0");
   ASSERT_NE(device, nullptr) << doc.dump(2);
@@ -97,7 +89,7 @@ TEST(Shmem, GarbageInTheHeaderStopsTheDeviceNotTheVm) {
   EXPECT_TRUE(contains(r.err, "peer head beyond tail + slots")) << r.err;
   EXPECT_EQ(r.err.find("shmem device stopped"), r.err.rfind("shmem device stopped")) << "said once: " << r.err;
 
-  auto doc = read_json(json_path);
+  auto doc = read_and_remove_json(json_path);
   ASSERT_FALSE(doc.is_discarded());
   const nlohmann::json* device = find_device(doc, "shmem0");
   ASSERT_NE(device, nullptr) << doc.dump(2);

@@ -13,6 +13,9 @@
 
 namespace vmm::testing {
 
+// The size of the big stream tests (tcpsend over virtio-net and shm0).
+inline constexpr uint64_t k16MiB = 16ull << 20;
+
 inline void expect_tcpsend_delivered(const ProcessResult& r, const TcpServer& sink, uint64_t bytes) {
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.out << r.err;

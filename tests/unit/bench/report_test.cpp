@@ -7,7 +7,9 @@
 // GCC 12 under -fsanitize=address (the asan preset) warns, wrongly, that
 // <regex>'s internal std::function moves read uninitialized memory; the
 // warning fires after inlining, so only a file-wide switch silences it.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <regex>
 #include <sstream>
 #include <string>

@@ -6,11 +6,12 @@
 
 #include "bench/qemu/child_process.h"
 #include "bench/qemu/private_temp_dir.h"
+#include "tests/unit/bench_qemu/deadline_helpers.h"
 
 namespace vmm::bench {
 namespace {
 
-Deadline in_seconds(int s) { return std::chrono::steady_clock::now() + std::chrono::seconds(s); }
+using testing::in_seconds;
 
 TEST(ChildProcess, CapturesOutputAndStatus) {
   auto child = ChildProcess::start({"/bin/sh", "-c", "echo out; echo err >&2; exit 5"});

@@ -8,11 +8,12 @@
 
 #include "bench/qemu/private_temp_dir.h"
 #include "bench/qemu/qmp_client.h"
+#include "tests/unit/bench_qemu/deadline_helpers.h"
 
 namespace vmm::bench {
 namespace {
 
-constexpr const char* kGreeting =
+constexpr const char* kBareGreeting =
     R"({"QMP": {"version": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": ""}, "capabilities": ["oob"]}})";
 
 // For each command the client sends, the server writes the lines given for
@@ -41,7 +42,7 @@ class FakeQmpServer {
  private:
   void serve(const std::vector<Step>& steps) {
     FileDescriptor conn(accept(listener_.get(), nullptr, nullptr));
-    write_line(conn.get(), kGreeting);
+    write_line(conn.get(), kBareGreeting);
     QmpLineBuffer buffer;
     for (const auto& step : steps) {
       std::optional<std::string> line;
@@ -71,7 +72,7 @@ class FakeQmpServer {
   std::jthread thread_;
 };
 
-Deadline in_seconds(int s) { return std::chrono::steady_clock::now() + std::chrono::seconds(s); }
+using testing::in_seconds;
 
 TEST(QmpClient, HandshakeCommandsAndEventsThatArriveBetween) {
   auto dir = PrivateTempDir::create("qmp-test-");

@@ -6,16 +6,13 @@
 #include <fstream>
 
 #include "vmm/cli/config_file.h"
+#include "tests/unit/cli/parse_helpers.h"
 
 namespace vmm {
 namespace {
 
-Result<CommandLine> parse(std::vector<std::string> args) { return parse_command_line(args); }
-
-std::string error_of(std::vector<std::string> args) {
-  auto r = parse(std::move(args));
-  return r.ok() ? std::string("(no error)") : r.error().message;
-}
+using testing::error_of;
+using testing::parse;
 
 TEST(CommandLine, DefaultsWithNoArguments) {
   auto r = parse({});

@@ -9,18 +9,15 @@
 #include "abi/platform.h"
 #include "vmm/cli/command_line.h"
 #include "vmm/cli/config_file.h"
+#include "tests/unit/cli/parse_helpers.h"
 
 namespace vmm {
 namespace {
 
 using namespace std::chrono_literals;
 
-Result<CommandLine> parse(std::vector<std::string> args) { return parse_command_line(args); }
-
-std::string error_of(std::vector<std::string> args) {
-  auto r = parse(std::move(args));
-  return r.ok() ? std::string("(no error)") : r.error().message;
-}
+using testing::error_of;
+using testing::parse;
 
 TEST(ShmemOption, AbsentByDefault) {
   auto r = parse({});

@@ -6,7 +6,7 @@
 
 namespace net::test {
 
-class SimDevice : public NetDevice {
+class SimDevice final : public NetDevice {
  public:
   explicit SimDevice(SimHost& host) : host_(host) {}
   bool transmit(const uint8_t* frame, size_t len) override {

@@ -23,7 +23,7 @@ in_addr to_in_addr(Ipv4Addr a) { return in_addr{host_to_be32(a)}; }
 
 uint64_t RealClockEnv::now_ns() { return static_cast<uint64_t>(monotonic_ns()); }
 
-class SlirpHarness::Device : public NetDevice {
+class SlirpHarness::Device final : public NetDevice {
  public:
   explicit Device(SlirpHarness& h) : harness_(h) {}
   bool transmit(const uint8_t* frame, size_t len) override {

@@ -18,10 +18,9 @@ namespace {
 using shmem::ShmemError;
 using testing::TestRegion;
 
-constexpr uint64_t kSize = 64 * 1024;
 
 ShmemError attach_after(const std::function<void(shmem::ConfigLine&)>& corrupt) {
-  TestRegion region(kSize);
+  TestRegion region(testing::kSmallRegionSize);
   corrupt(region.header()->config);
   shmem::GuestRings rings;
   return shmem::guest_attach(region.data(), region.size(), &rings);
@@ -47,7 +46,7 @@ TEST(GuestAttach, EachCorruptFieldHasItsError) {
       {"slot count not a power of two", [](auto& c) { c.slots_per_ring = 7; }, ShmemError::kBadSlotCount},
       {"slot count zero", [](auto& c) { c.slots_per_ring = 0; }, ShmemError::kBadSlotCount},
       {"max_frame", [](auto& c) { c.max_frame = 9000; }, ShmemError::kBadMaxFrame},
-      {"g2h offset past the end", [](auto& c) { c.guest_to_host_offset = kSize; }, ShmemError::kBadRingOffset},
+      {"g2h offset past the end", [](auto& c) { c.guest_to_host_offset = testing::kSmallRegionSize; }, ShmemError::kBadRingOffset},
       {"h2g offset overlapping", [](auto& c) { c.host_to_guest_offset = 4096; }, ShmemError::kBadRingOffset},
       {"all ones", [](auto& c) { std::memset(&c, 0xff, sizeof c); }, ShmemError::kBadMagic},
       {"all zero", [](auto& c) { std::memset(&c, 0, sizeof c); }, ShmemError::kBadMagic},
@@ -141,19 +140,19 @@ TEST(ShmemRegion, TakeMappingKeepsTheHostAddress) {
 TEST(ShmemEndpoint, AttachChecksTheRegion) {
   TestRegion small(4096, false);
   EXPECT_FALSE(ShmemEndpoint::attach(small.bytes()).ok());
-  TestRegion region(kSize);
-  EXPECT_FALSE(ShmemEndpoint::attach(region.bytes().subspan(64, kSize - 4096)).ok());
+  TestRegion region(testing::kSmallRegionSize);
+  EXPECT_FALSE(ShmemEndpoint::attach(region.bytes().subspan(64, testing::kSmallRegionSize - 4096)).ok());
   EXPECT_TRUE(ShmemEndpoint::attach(region.bytes()).ok());
 }
 
 // The host keeps its own geometry: a guest that rewrites the config after the
 // host attached changes nothing the host does.
 TEST(ShmemEndpoint, IgnoresAConfigTheGuestRewrote) {
-  TestRegion region(kSize);
+  TestRegion region(testing::kSmallRegionSize);
   auto host = ShmemEndpoint::attach(region.bytes());
   ASSERT_TRUE(host.ok());
   shmem::GuestRings guest;
-  ASSERT_EQ(shmem::guest_attach(region.data(), kSize, &guest), ShmemError::kNone);
+  ASSERT_EQ(shmem::guest_attach(region.data(), testing::kSmallRegionSize, &guest), ShmemError::kNone);
   std::memset(&region.header()->config, 0xff, sizeof(shmem::ConfigLine));
   uint8_t frame[100] = {7};
   for (int i = 0; i < 3; ++i) ASSERT_EQ(guest.to_host.try_push(frame, sizeof frame).status, shmem::RingStatus::kDone);

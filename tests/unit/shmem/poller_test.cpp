@@ -12,6 +12,7 @@
 #include "devices/shmem/shmem_poller.h"
 #include "tests/unit/shmem/captured_log.h"
 #include "tests/unit/shmem/fake_backend.h"
+#include "tests/unit/shmem/eventually.h"
 #include "tests/unit/shmem/test_region.h"
 
 namespace vmm {
@@ -29,25 +30,11 @@ using shmem::ShmemError;
 using testing::CapturedLog;
 using testing::FakeBackend;
 using testing::TestRegion;
-
-constexpr uint64_t kSize = 64 * 1024;
-// Generous: these bound a wait for something that normally takes
-// microseconds; the test fails only if the thing never happens.
-constexpr auto kPatience = 10s;
-
-template <typename Predicate>
-bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(100us);
-  }
-  return true;
-}
+using testing::eventually;
 
 struct Device {
-  explicit Device(PollSettings settings) : region(kSize) {
-    EXPECT_EQ(shmem::guest_attach(region.data(), kSize, &guest), ShmemError::kNone);
+  explicit Device(PollSettings settings) : region(testing::kSmallRegionSize) {
+    EXPECT_EQ(shmem::guest_attach(region.data(), testing::kSmallRegionSize, &guest), ShmemError::kNone);
     shmem::guest_announce_ready(region.data(), 0);
     auto p = ShmemPoller::start(ShmemEndpoint::attach(region.bytes()).value(), backend, settings);
     EXPECT_TRUE(p.ok());

@@ -21,13 +21,11 @@ using testing::CapturedLog;
 using testing::FakeBackend;
 using testing::TestRegion;
 
-constexpr uint64_t kSize = 64 * 1024;  // 8 slots per ring
-constexpr uint32_t kSlots = 8;
 
 class PumpTest : public ::testing::Test {
  protected:
-  PumpTest() : region_(kSize), pump_(ShmemEndpoint::attach(region_.bytes()).value(), backend_, counters_) {
-    EXPECT_EQ(shmem::guest_attach(region_.data(), kSize, &guest_), ShmemError::kNone);
+  PumpTest() : region_(testing::kSmallRegionSize), pump_(ShmemEndpoint::attach(region_.bytes()).value(), backend_, counters_) {
+    EXPECT_EQ(shmem::guest_attach(region_.data(), testing::kSmallRegionSize, &guest_), ShmemError::kNone);
   }
 
   void guest_ready() { shmem::guest_announce_ready(region_.data(), 0); }
@@ -88,9 +86,9 @@ TEST_F(PumpTest, MovesFramesBothWaysAndCountsThem) {
 TEST_F(PumpTest, FullGuestRingLeavesFramesInTheBackend) {
   guest_ready();
   for (int i = 0; i < 20; ++i) backend_.queue_for_guest(std::vector<uint8_t>(10, static_cast<uint8_t>(i)));
-  EXPECT_EQ(pump_.pump_once(), kSlots);  // one ring's worth per pass
+  EXPECT_EQ(pump_.pump_once(), testing::kSmallRegionSlots);  // one ring's worth per pass
   EXPECT_EQ(pump_.pump_once(), 0u);      // full: nothing fetched, nothing lost
-  EXPECT_EQ(backend_.waiting_for_guest(), 20u - kSlots);
+  EXPECT_EQ(backend_.waiting_for_guest(), 20u - testing::kSmallRegionSlots);
   std::vector<uint8_t> frame;
   for (int i = 0; i < 3; ++i) ASSERT_EQ(guest_receives(frame).status, RingStatus::kDone);
   EXPECT_EQ(pump_.pump_once(), 3u);
@@ -138,7 +136,7 @@ TEST_F(PumpTest, GuestStatusLineIsChecked) {
   };
   for (Case c : {Case{7, 0, ShmemError::kBadGuestState}, Case{0xffffffff, 0, ShmemError::kBadGuestState},
                  Case{1, 1, ShmemError::kBadGuestFeatures}}) {
-    TestRegion region(kSize);
+    TestRegion region(testing::kSmallRegionSize);
     FakeBackend backend;
     ShmemCounters counters;
     ShmemPump pump(ShmemEndpoint::attach(region.bytes()).value(), backend, counters);
@@ -167,7 +165,7 @@ TEST(PumpGarbage, RandomRegionContentsStayInBounds) {
   CapturedLog log;
   int failures = 0;
   for (int round = 0; round < 300; ++round) {
-    TestRegion region(kSize);
+    TestRegion region(testing::kSmallRegionSize);
     FakeBackend backend;
     for (int i = 0; i < 4; ++i) backend.queue_for_guest(std::vector<uint8_t>(100 + i, 9));
     ShmemCounters counters;
@@ -175,14 +173,14 @@ TEST(PumpGarbage, RandomRegionContentsStayInBounds) {
     shmem::guest_announce_ready(region.data(), 0);
     for (int pass = 0; pass < 8; ++pass) {
       for (int w = 0; w < 8; ++w) {  // scribble words, mostly in the header
-        uint64_t limit = (rng() & 1) ? 0x400 : kSize;
+        uint64_t limit = (rng() & 1) ? 0x400 : testing::kSmallRegionSize;
         uint64_t at = (rng() % (limit / 4)) * 4;
         uint32_t value = static_cast<uint32_t>(rng());
         if (rng() % 4 == 0) value = shmem::kInitialIndex + static_cast<uint32_t>(rng() % 32);
         std::memcpy(region.data() + at, &value, sizeof value);
       }
       if (round % 2) shmem::guest_announce_ready(region.data(), 0);  // keep the guest "ready" often
-      ASSERT_LE(pump.pump_once(), 2u * kSlots);
+      ASSERT_LE(pump.pump_once(), 2u * testing::kSmallRegionSlots);
     }
     failures += pump.failed();
   }

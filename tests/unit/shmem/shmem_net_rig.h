@@ -13,23 +13,10 @@
 #include "abi/shmem_ring.h"
 #include "devices/shmem/shmem_net_adapter.h"
 #include "devices/shmem/shmem_poller.h"
+#include "tests/unit/shmem/eventually.h"
 #include "tests/unit/shmem/test_region.h"
 
 namespace vmm::testing {
-
-// Generous: bounds a wait for something that normally takes microseconds;
-// a test fails only if the thing never happens.
-inline constexpr auto kPatience = std::chrono::seconds(10);
-
-template <typename Predicate>
-bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  return true;
-}
 
 struct ShmemNetRig {
   static constexpr uint64_t kSize = 64 * 1024;  // 8 slots per ring

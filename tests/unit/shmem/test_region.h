@@ -16,6 +16,10 @@
 
 namespace vmm::testing {
 
+// The region most tests use: the header page and 8 slots per ring.
+inline constexpr uint64_t kSmallRegionSize = 64 * 1024;
+inline constexpr uint32_t kSmallRegionSlots = 8;
+
 class TestRegion {
  public:
   explicit TestRegion(uint64_t size, bool with_header = true)

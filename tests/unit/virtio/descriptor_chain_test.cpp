@@ -14,9 +14,9 @@ namespace {
 
 using testing::FakeDriverQueue;
 
-constexpr uint64_t kRingBase = 0x10000;
+using testing::kRingBase;
 constexpr uint64_t kTable = 0x80000;  // indirect tables
-constexpr uint64_t kData = 0x100000;
+using testing::kData;
 constexpr uint64_t kMemory = 4 << 20;
 
 class DescriptorChainTest : public ::testing::Test {

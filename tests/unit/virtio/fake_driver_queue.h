@@ -12,6 +12,11 @@
 
 namespace vmm::virtio::testing {
 
+// Where the queue tests put the rings and the buffers in their fake guest
+// memory: apart, and inside the few MiB the tests allocate.
+inline constexpr uint64_t kRingBase = 0x10000;
+inline constexpr uint64_t kData = 0x100000;
+
 struct Buffer {
   uint64_t gpa;
   uint32_t len;

@@ -14,8 +14,8 @@ namespace {
 using testing::Buffer;
 using testing::FakeDriverQueue;
 
-constexpr uint64_t kRingBase = 0x10000;
-constexpr uint64_t kData = 0x100000;
+using testing::kRingBase;
+using testing::kData;
 
 class VirtqueueTest : public ::testing::Test {
  protected:
