@@ -2,6 +2,7 @@
 // stderr, nothing on stdout (the VM never started).
 #include <gtest/gtest.h>
 
+#include <net/if.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -162,6 +163,27 @@ INSTANTIATE_TEST_SUITE_P(Arguments, BadInput, ::testing::ValuesIn(bad_arguments(
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Configs, BadInput, ::testing::ValuesIn(bad_configs()),
                          [](const auto& info) { return info.param.name; });
+
+// Refused input with a tap device asked for: the interface the VMM would
+// have opened must not outlive it (a persistent tap left by a failed start
+// would be there for the next run to trip over). The refusals come from the
+// image, the option parser and the shared-memory device's placement.
+TEST(BadInputWithTap, LeavesNoTapInterfaceBehind) {
+  const std::string ifname = "vmmbad" + std::to_string(getpid() % 100000);
+  const std::string tap = "tap,ifname=" + ifname;
+  const std::vector<std::vector<std::string>> refused = {
+      {"--guest", kGuestDir + "/no_note_guest.elf", "--net", tap},
+      {"--net", tap, "--shmem", "size=12289"},
+      {"--net", tap, "--memory", "3584M", "--shmem", "size=64K,gpa=0x1000"},
+  };
+  for (const auto& args : refused) {
+    std::vector<std::string> argv = {kVmm};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_process(argv, 30);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(if_nametoindex(ifname.c_str()), 0u) << ifname << " left behind after: " << r.err;
+  }
+}
 
 TEST(GoodInput, HelpAndVersionExitZero) {
   auto help = run_process({kVmm, "--help"});
