@@ -28,7 +28,10 @@ Result<void> apply_key(const std::string& source, const std::string& key, const 
   if (key == "guest") {
     config.guest_path = VMM_TRY(want_string());
   } else if (key == "smp") {
-    auto v = node.value<int64_t>();
+    // value_exact: value<int64_t>() also converts a float, and toml++ casts
+    // one beyond int64's range (smp = 2E222) to int64 first: undefined
+    // behaviour (found by config_cli_fuzz). A vCPU count is an integer.
+    auto v = node.value_exact<int64_t>();
     if (!v) return key_error(source, key, "expected an integer");
     auto vcpus = check_vcpus(*v);
     if (!vcpus.ok()) return key_error(source, key, vcpus.error().message);

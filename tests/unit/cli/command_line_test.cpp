@@ -181,6 +181,18 @@ TEST(ConfigText, NonAsciiIsRefusedBeforeTomlParsesIt) {
   EXPECT_EQ(second_line.error().message.rfind("f.toml:2: ", 0), 0u) << second_line.error().message;
 }
 
+// Found by config_cli_fuzz: toml++ converted a float to int64 with a cast
+// that is undefined beyond int64's range (UBSan: "2.22222e+230 is outside
+// the range of representable values of type 'long'"). Floats are refused.
+TEST(ConfigText, AFloatVcpuCountIsRefusedWhateverItsSize) {
+  for (const char* text : {"\nsmp =222222226E222", "smp = 4.0\n", "smp = -1e300\n", "smp = inf\n", "smp = nan\n"}) {
+    VmConfig config;
+    auto r = apply_config_text(text, "f.toml", config);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.error().message.find("key 'smp': expected an integer"), std::string::npos) << r.error().message;
+  }
+}
+
 TEST(DefaultConfig, ShippedFileMatchesBuiltInDefaults) {
   VmConfig from_file;
   auto r = apply_config_file(std::string(VMM_SOURCE_DIR) + "/configs/default.toml", from_file);
