@@ -19,7 +19,7 @@
 namespace vmm::testing {
 
 struct ShmemNetRig {
-  static constexpr uint64_t kSize = 64 * 1024;  // 8 slots per ring
+  static constexpr uint64_t kSize = kSmallRegionSize;
 
   // `backend` is bound to the adapter; `configure` may set it up before the
   // poller starts.
