@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "bench/boot_bench.h"
+#include "bench/bundled_guest_file.h"
 #include "bench/exits/exits_bench.h"
 #include "bench/net_benches.h"
 #include "bench/soak_bench.h"
+#include "vmm/app/bundled_guest.h"
 
 namespace {
 
@@ -82,7 +85,18 @@ int main(int argc, char** argv) {
   std::string dir = self_dir();
   vmm::bench::BootBenchOptions options;
   options.vmm_path = dir + "/vmm";
-  options.guest_path = guest.empty() ? dir + "/../guest/guest.elf" : guest;
+  // Without --guest: the bundled guest, from this binary, never from a
+  // folder beside it that only some build trees have.
+  std::optional<vmm::bench::GuestImageFile> bundled;
+  if (guest.empty()) {
+    auto written = vmm::bench::GuestImageFile::write(vmm::bundled_guest_image());
+    if (!written) {
+      std::fprintf(stderr, "vmm-bench: %s\n", written.error().message.c_str());
+      return 1;
+    }
+    bundled.emplace(std::move(*written));
+  }
+  options.guest_path = bundled ? bundled->path() : guest;
   options.qemu_path = qemu == "auto" ? find_in_path("qemu-system-x86_64") : qemu == "none" ? "" : qemu;
   options.iterations = iterations ? iterations : 10;
   options.out_dir = out.empty() ? dated_folder() : out;

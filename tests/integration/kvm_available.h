@@ -5,10 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/needs_kvm.h"
 #include "vmm/kvm/kvm.h"
 
 #define SKIP_WITHOUT_KVM()                                                   \
   do {                                                                       \
     auto kvm_for_skip = ::vmm::open_kvm();                                   \
-    if (!kvm_for_skip.ok()) GTEST_SKIP() << kvm_for_skip.error().message;    \
+    if (!kvm_for_skip.ok()) GTEST_SKIP() << VMM_NEEDS_KVM_TAG << kvm_for_skip.error().message; \
   } while (0)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "abi/platform.h"
+#include "tests/needs_kvm.h"
 #include "vmm/cpu/pvh_boot.h"
 #include "vmm/cpu/vcpu_setup.h"
 #include "vmm/cpu/vm_setup.h"
@@ -86,7 +87,7 @@ class RealKvm : public ::testing::Test {
     if (!kvm.ok()) {
       const std::string& why = kvm.error().message;
       if (why.starts_with("cannot open") || why.starts_with("KVM_GET_API_VERSION failed"))
-        GTEST_SKIP() << why;
+        GTEST_SKIP() << VMM_NEEDS_KVM_TAG << why;
       FAIL() << why;
     }
     kvm_ = std::move(kvm).value();
