@@ -78,7 +78,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, int timeout_seco
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
   if (WIFEXITED(wstatus)) result.status = WEXITSTATUS(wstatus);
-  else if (WIFSIGNALED(wstatus)) result.status = 128 + WTERMSIG(wstatus);
+  else if (WIFSIGNALED(wstatus)) result.status = 128 + (result.killed_by = WTERMSIG(wstatus));
   return result;
 }
 

@@ -9,6 +9,7 @@ namespace vmm::testing {
 
 struct ProcessResult {
   int status = -1;         // exit status, or 128 + signal if killed by one
+  int killed_by = 0;       // the signal that ended it, 0 if it exited
   bool timed_out = false;  // killed by the harness after the limit
   std::string out;
   std::string err;

@@ -21,8 +21,7 @@ void DeviceThread::watch_stop_signals() {
   signals_.add(SIGTERM);
   signals_.async_wait([this](const boost::system::error_code& error, int signal) {
     if (error) return;
-    lifecycle_.request_stop(kStatusSignalBase + signal,
-                            std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+    lifecycle_.request_stop_by_signal(signal, std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
   });
 }
 

@@ -13,6 +13,7 @@
 #include "virtio/net/backend/create_backend.h"
 #include "virtio/net/backend/slirp_backend.h"
 #include "vmm/app/bundled_guest.h"
+#include "vmm/app/end_by_signal.h"
 #include "vmm/app/vm.h"
 #include "vmm/cli/command_line.h"
 #include "vmm/core/exit_status.h"
@@ -123,7 +124,11 @@ int run(const std::vector<std::string>& args) {
   auto stats_json = open_stats_json(config.stats_json_path);
   if (!stats_json.ok()) return fail(kStatusUsageError, stats_json.error().message);
   VmStats stats = (*vm)->run(*filters ? &**filters : nullptr);
-  return report(config, stats, stats_json->get());
+  int status = report(config, stats, stats_json->get());
+  // Everything is torn down and reported: a stop signal now ends vmm as it
+  // would any program, so no guest status can be mistaken for it.
+  if (stats.stop_signal != 0 && status == stats.exit_status) end_by_signal(stats.stop_signal);
+  return status;
 }
 
 }  // namespace

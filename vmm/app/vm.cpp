@@ -219,6 +219,7 @@ std::vector<DeviceStats> Vm::device_stats() const {
 VmStats Vm::collect_stats() {
   VmStats stats;
   stats.exit_status = lifecycle_.exit_status();
+  stats.stop_signal = lifecycle_.stop_signal();
   stats.stop_reason = lifecycle_.reason();
   stats.vcpus = snapshot_vcpus();
   stats.marks = marker_->marks();

@@ -11,6 +11,11 @@
 //                   buffer (newfstatat) and ask whether stdout is a terminal
 //                   (TCGETS); the --stats-json file, opened before the VM
 //                   started (vmm/app/main.cpp), written and closed
+//   end             after a stop signal, vmm ends by that signal
+//                   (vmm/app/end_by_signal.cpp): its default action back
+//                   (rt_sigaction), unblocked (rt_sigprocmask, runtime
+//                   table) and raised at this thread (tgkill, SIGINT or
+//                   SIGTERM only)
 //   tear-down       the terminal mode restored (TCSETS* on stdin); eventfds
 //                   unbound from KVM (KVM_IOEVENTFD, KVM_IRQFD with the
 //                   deassign flag); Asio's signal_set puts SIGINT/SIGTERM
@@ -22,18 +27,22 @@
 // its allowlist is part of what a compromised thread could reach.
 #include "vmm/kvm/kvm_uapi.h"
 
+#include <signal.h>
 #include <sys/ioctl.h>
 
 #include "vmm/seccomp/policy_tables.h"
 
 namespace vmm::seccomp {
 
-SyscallRules main_rules() {
+SyscallRules main_rules(const PolicyContext& context) {
+  const uint64_t pid = static_cast<uint64_t>(context.pid);
   return {
       {"pread64"},
       {"close"},
       {"epoll_ctl"},
       {"rt_sigaction"},
+      {"tgkill", {arg_equals(0, pid), arg_equals(2, SIGINT)}},
+      {"tgkill", {arg_equals(0, pid), arg_equals(2, SIGTERM)}},
       {"newfstatat"},
       {"fstat"},
       {"lseek"},

@@ -50,6 +50,6 @@ SyscallRules network_rules();
 // The device thread's own: raising the UART's interrupt for console input.
 SyscallRules device_rules();
 // The main thread, from the moment every other thread runs to exit.
-SyscallRules main_rules();
+SyscallRules main_rules(const PolicyContext& context);
 
 }  // namespace vmm::seccomp

@@ -40,7 +40,7 @@ ThreadPolicy policy_for(ThreadKind kind, const PolicyContext& context) {
       break;
     case ThreadKind::kMain:
       append(policy.rules, refused_opens());
-      append(policy.rules, main_rules());
+      append(policy.rules, main_rules(context));
       break;
   }
   return policy;

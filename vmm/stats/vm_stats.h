@@ -42,6 +42,7 @@ struct PhaseMark {
 
 struct VmStats {
   int exit_status = 0;
+  int stop_signal = 0;  // SIGINT/SIGTERM when one stopped the VM (vmm then ends by it), else 0
   std::string stop_reason;
   std::vector<VcpuStats> vcpus;
   std::vector<DeviceStats> devices;
