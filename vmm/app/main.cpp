@@ -70,7 +70,8 @@ Result<std::optional<seccomp::ThreadFilters>> compile_filters(const VmConfig& co
   return std::optional<seccomp::ThreadFilters>(VMM_TRY(seccomp::ThreadFilters::compile()));
 }
 
-int run(const std::vector<std::string>& args) {
+// The exit status; `stop_signal` is set when a signal stopped the VM.
+int run(const std::vector<std::string>& args, int* stop_signal) {
   // libslirp writes to host sockets without MSG_NOSIGNAL: a host peer that
   // resets its connection must cost that connection an EPIPE, not the VMM
   // its life.
@@ -125,9 +126,7 @@ int run(const std::vector<std::string>& args) {
   if (!stats_json.ok()) return fail(kStatusUsageError, stats_json.error().message);
   VmStats stats = (*vm)->run(*filters ? &**filters : nullptr);
   int status = report(config, stats, stats_json->get());
-  // Everything is torn down and reported: a stop signal now ends vmm as it
-  // would any program, so no guest status can be mistaken for it.
-  if (stats.stop_signal != 0 && status == stats.exit_status) end_by_signal(stats.stop_signal);
+  if (status == stats.exit_status) *stop_signal = stats.stop_signal;
   return status;
 }
 
@@ -136,5 +135,11 @@ int run(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  return vmm::run(args);
+  int stop_signal = 0;
+  int status = vmm::run(args, &stop_signal);
+  // Everything is torn down (the terminal mode restored, threads joined)
+  // and reported: a stop signal now ends vmm as it would any program, so
+  // no guest status can be mistaken for it (vmm/core/exit_status.h).
+  if (stop_signal != 0) vmm::end_by_signal(stop_signal);
+  return status;
 }
