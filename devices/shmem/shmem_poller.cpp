@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "vmm/core/thread_name.h"
+
 namespace vmm {
 
 namespace {
@@ -33,7 +35,10 @@ Result<std::unique_ptr<ShmemPoller>> ShmemPoller::start(ShmemEndpoint endpoint, 
                                                          PollSettings settings) {
   std::unique_ptr<ShmemPoller> poller(new ShmemPoller(std::move(endpoint), backend, settings));
   try {
-    poller->thread_ = std::jthread([p = poller.get()](std::stop_token stop) { p->run(stop); });
+    poller->thread_ = std::jthread([p = poller.get()](std::stop_token stop) {
+      name_this_thread("shmem-poller");
+      p->run(stop);
+    });
   } catch (const std::system_error& e) {
     return make_error(std::string("cannot start the shmem poller thread: ") + e.what());
   }

@@ -8,6 +8,7 @@
 #include <future>
 
 #include "vmm/core/exit_status.h"
+#include "vmm/core/thread_name.h"
 
 namespace vmm {
 
@@ -48,6 +49,7 @@ Result<void> DeviceThread::start(const seccomp::ThreadFilters* filters) {
   std::promise<Result<void>> confined;
   std::future<Result<void>> result = confined.get_future();
   thread_ = std::thread([this, filters, confined = std::move(confined)]() mutable {
+    name_this_thread("devices");
     Result<void> installed = filters ? filters->install(seccomp::ThreadKind::kDevice) : ok();
     bool run = installed.ok();
     confined.set_value(std::move(installed));

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "vmm/core/exit_status.h"
+#include "vmm/core/thread_name.h"
 
 namespace vmm {
 
@@ -89,6 +90,7 @@ VcpuThread::VcpuThread(VcpuDeps deps) : deps_(deps) {
 VcpuThread::~VcpuThread() { join(); }
 
 void VcpuThread::body() {
+  name_this_thread("vcpu" + std::to_string(deps_.vcpu.id()));
   // The kick signal must reach this thread; the process-wide signals
   // (SIGINT/SIGTERM) are left to the thread that waits for them.
   sigset_t kick;

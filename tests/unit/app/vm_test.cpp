@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -453,6 +456,42 @@ TEST_F(VmTest, AGuestThatBreaksTheShmemRingStopsTheDeviceNotTheVm) {
   for (const auto& [key, value] : device.properties)
     if (key == "error") has_error = value.find("peer head") != std::string::npos;
   EXPECT_TRUE(has_error);
+}
+
+// Issue 16: top -H, perf and /proc/PID/task/*/comm tell the threads apart.
+std::multiset<std::string> thread_names_of_this_process() {
+  std::multiset<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.insert(name);
+  }
+  return names;
+}
+
+TEST_F(VmTest, EveryVmmThreadCarriesItsName) {
+  expect_vm_setup();
+  expect_vcpus();
+  uint8_t* shmem = nullptr;
+  expect_shmem_slot(&shmem);
+  auto vm = create_with_shmem(std::make_unique<testing::FakeNetBackend>());
+  ASSERT_TRUE(vm.ok()) << vm.error().message;
+  std::atomic<uint32_t> waiting_aps{0};
+  aps_wait_for_kicks(waiting_aps);
+  std::multiset<std::string> names;
+  MockKvmVcpu* bsp = vcpus_[0];
+  EXPECT_CALL(*bsp, run()).WillOnce(Invoke([&]() -> Result<void> {
+    while (waiting_aps.load() < kVcpus - 1) std::this_thread::yield();
+    names = thread_names_of_this_process();
+    write_debug_exit(bsp, 0);
+    return ok();
+  }));
+  for (MockKvmVcpu* vcpu : vcpus_)
+    EXPECT_CALL(*vcpu, read_stats()).WillOnce(Return(Result<KvmStats>(KvmStats{})));
+  (void)(*vm)->run();
+  for (uint32_t i = 0; i < kVcpus; ++i) EXPECT_EQ(names.count("vcpu" + std::to_string(i)), 1u) << i;
+  EXPECT_EQ(names.count("devices"), 1u);
+  EXPECT_EQ(names.count("shmem-poller"), 1u);
 }
 
 TEST_F(VmTest, ShmemOverlappingRamIsRefusedBeforeAnyMemoryIsMapped) {
