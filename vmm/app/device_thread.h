@@ -1,5 +1,5 @@
 // The device thread: one Boost.Asio io_context for everything that is not a
-// vCPU (signals, console input; later ioeventfds, network backends, timers).
+// vCPU: stop signals, console input, ioeventfds, irqfds, the network backend (docs/ARCHITECTURE.md, Threads).
 // vCPU threads never block on it.
 #pragma once
 
@@ -27,7 +27,7 @@ class DeviceThread {
   DeviceThread& operator=(const DeviceThread&) = delete;
 
   boost::asio::io_context& context() { return context_; }
-  // SIGINT/SIGTERM end the VM with status 128 + signal.
+  // SIGINT/SIGTERM stop the VM (VmLifecycle::request_stop_by_signal); vmm then ends by that signal.
   void watch_stop_signals();
   // Bytes arriving on `fd` (stdin) go to the UART's receive FIFO.
   void forward_input(int fd, Uart16550& uart);
