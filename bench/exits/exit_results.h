@@ -17,6 +17,36 @@ namespace vmm::bench {
 // {"irq_window", 0.0}, {"other", 0.0}. Kinds appear in a fixed order.
 using KindRates = std::vector<std::pair<std::string, double>>;
 
+// One cause of KVM's exits, per call, and where the figure came from.
+struct CauseFigure {
+  std::string cause;               // "device", "interrupts+timers", ... (exit_attribution.h)
+  std::optional<double> per_call;  // absent: not measured; `note` says why
+  std::string source;              // "VMM counters", "KVM stats", "kvm_exit", "kvm_emulate_insn", ...
+  std::string note;                // "silent: ...", "not traced", "" when measured
+};
+
+// KVM's own exit count per call split by cause (bench/exits/exit_attribution.h).
+struct ExitAttribution {
+  std::string method;  // "kvm_exit reasons", "other tracepoints (kvm_exit silent)", "counters only"
+  std::vector<CauseFigure> causes;
+  std::optional<double> emulated_insns_per_call;
+  // The guest kernel functions the emulated instructions ran in, largest
+  // share first (at most three), shares of all emulated instructions.
+  std::vector<std::pair<std::string, double>> functions;
+  double unattributed = 0;                  // KVM's count less the measured causes
+  std::optional<double> attributed_percent;  // absent when KVM counted nothing
+};
+
+// Where this run ran: which KVM, and on what.
+struct HostFlavour {
+  std::string kvm_module;  // "kvm_intel", "kvm_amd", "kvm_pvm", or "none"
+  std::optional<bool> nested;  // the module's `nested` parameter
+  std::vector<std::pair<std::string, std::string>> module_parameters;  // those of note
+  std::string kernel;      // uname -r
+  std::string cpu_model;   // /proc/cpuinfo "model name"
+  bool host_is_a_guest = false;  // /proc/cpuinfo flags hold "hypervisor"
+};
+
 struct CallResult {
   std::string call;  // "socket", "send udp 64B", ... (abi/netbench.h names)
   std::string path;  // "virtio", "virtio-noioeventfd" or "shmem"
@@ -47,9 +77,14 @@ struct CallResult {
   // query-stats `exits`), or why there is none.
   std::optional<double> qemu_exits;
   std::string qemu_note;  // "qemu-system-x86_64 not found", ... when absent
+  // Whether the two methods agree within 0.05 + 5% per call, or why they
+  // cannot (empty when the subtraction method did not run).
+  std::string agreement;
+  std::optional<ExitAttribution> attribution;
 };
 
 struct ExitsReport {
+  HostFlavour host;
   uint64_t iterations = 0;
   int smp = 1;
   std::vector<std::string> paths;  // in the order measured

@@ -11,8 +11,12 @@
 #include <optional>
 
 #include "abi/netbench.h"
+#include "abi/platform.h"
 #include "bench/exits/bench_peer.h"
-#include "bench/exits/kvm_exit_trace.h"
+#include "bench/exits/exit_attribution.h"
+#include "bench/exits/host_flavour.h"
+#include "bench/exits/kvm_trace_session.h"
+#include "bench/exits/method_agreement.h"
 #include "bench/exits/netbench_run.h"
 #include "bench/exits/phase_analysis.h"
 #include "bench/exits/report_files.h"
@@ -38,25 +42,36 @@ Result<nlohmann::json> run_vmm(const ExitsBenchOptions& o, const PathSetup& p, c
   return std::move(record->stats);
 }
 
+// The VMM's exits of a whole run, less the console's (the UART's ports):
+// the two runs print lines of different lengths ("0 calls" and "200 calls,
+// 435.831 us"), about two exits a character, which is no call's cost.
 uint64_t total_vmm_exits(const nlohmann::json& stats) {
   uint64_t total = 0;
-  for (const auto& vcpu : stats.value("vcpus", nlohmann::json::array()))
+  for (const auto& vcpu : stats.value("vcpus", nlohmann::json::array())) {
     total += vcpu["vmm"].value("total", uint64_t{0});
+    for (const auto& io : vcpu["vmm"].value("io", nlohmann::json::array())) {
+      uint64_t port = io.value("port", uint64_t{0});
+      if (port >= platform::kUartCom1Port && port < platform::kUartCom1Port + 8) total -= io.value("count", uint64_t{0});
+    }
+  }
   return total;
 }
 
 // (exits(N) - exits(0)) / N for each phase, from whole runs without marks.
+// The base run is the same phase with 0 calls (`-p PHASE -n 0`): a base of
+// `-n 0` alone ran every phase's set-up and printed every phase's line, and
+// made every figure 12.4 exits per call too low on every path (the
+// 2026-12-07 run; tests/unit/bench/subtraction_test.cpp).
 Result<std::map<std::string, double>> subtraction_method(const ExitsBenchOptions& o, const PathSetup& p) {
   std::map<std::string, double> per_call;
-  auto zero = run_vmm(o, p, {0, std::nullopt, false}, o.out_dir + "/" + p.name + ".n0");
-  if (!zero) return zero.take_error();
-  uint64_t base = total_vmm_exits(*zero);
   for (const auto& phase : platform::kNetbenchPhases) {
     if (phase.id == platform::kPhaseMarkOnly || (phase.id == platform::kPhaseAccept && !p.accept)) continue;
     std::string stem = o.out_dir + "/" + p.name + ".p" + std::to_string(phase.id);
+    auto zero = run_vmm(o, p, {0, phase.id, false}, stem + ".n0");
+    if (!zero) return zero.take_error();
     auto full = run_vmm(o, p, {o.iterations, phase.id, false}, stem);
     if (!full) return full.take_error();
-    double delta = static_cast<double>(total_vmm_exits(*full)) - static_cast<double>(base);
+    double delta = static_cast<double>(total_vmm_exits(*full)) - static_cast<double>(total_vmm_exits(*zero));
     per_call[phase.name] = delta / static_cast<double>(o.iterations);
   }
   return per_call;
@@ -117,7 +132,14 @@ QemuColumn measure_qemu(const ExitsBenchOptions& o) {
 // The tracepoint's events in each phase's intervals, per call, most
 // frequent reason first; and whether the traced totals match KVM's count.
 void attach_hardware_reasons(std::vector<CallResult>& results, const nlohmann::json& stats,
-                             const std::vector<KvmExitEvent>& events, std::vector<std::string>& notes) {
+                             const std::vector<KvmTraceEvent>& events, std::vector<std::string>& notes) {
+  uint64_t fired = 0;
+  for (const auto& e : events) fired += e.kind == KvmEvent::kExit;
+  if (fired == 0) {
+    notes.push_back(results.front().path + ": kvm_exit never fired while KVM counted exits: no hardware reasons "
+                    "(the causes come from the other tracepoints)");
+    return;
+  }
   std::string mismatches;
   for (auto& r : results) {
     const platform::NetbenchPhaseInfo* phase = nullptr;
@@ -139,6 +161,34 @@ void attach_hardware_reasons(std::vector<CallResult>& results, const nlohmann::j
   }
   if (!mismatches.empty())
     notes.push_back(results.front().path + ": traced exits differ from KVM's count by more than 1% + the marker's own in: " + mismatches);
+}
+
+double device_per_call(const CallResult& r) {
+  double device = 0;
+  for (const auto& [kind, rate] : r.by_kind)
+    if (kind.rfind("pio:", 0) == 0 || kind.rfind("mmio:", 0) == 0 || kind.rfind("ioeventfd:", 0) == 0) device += rate;
+  return device;
+}
+
+// KVM's exits per call by cause (exit_attribution.h) for each phase.
+void attach_attribution(std::vector<CallResult>& results, const RunAnalysis& analysis, const nlohmann::json& stats,
+                        const KvmTrace* trace, uint32_t batch_limit, const loader::ElfSymbolTable* symbols) {
+  for (auto& r : results) {
+    const platform::NetbenchPhaseInfo* phase = nullptr;
+    for (const auto& p : platform::kNetbenchPhases)
+      if (r.call == p.name) phase = &p;
+    auto deltas = analysis.kvm_deltas.find(r.call);
+    if (!phase || deltas == analysis.kvm_deltas.end() || !r.calls) continue;
+    AttributionInput in;
+    in.calls = r.calls;
+    in.kvm = deltas->second;
+    in.device_per_call = device_per_call(r);
+    in.trace = trace;
+    if (auto windows = interval_windows(stats, phase->id)) in.windows = std::move(*windows);
+    in.batch_limit = batch_limit;
+    in.symbols = symbols;
+    r.attribution = attribute_exits(in);
+  }
 }
 
 // Worst disagreement of the two methods over the phases where they count
@@ -170,20 +220,30 @@ int run_exits_bench(const ExitsBenchOptions& o) {
   report.iterations = o.iterations;
   report.smp = o.smp;
   report.paths = o.paths;
+  report.host = detect_host_flavour();
+  uint32_t batch_limit = emulation_batch_limit(report.host).value_or(kDefaultEmulationBatchLimit);
+  auto symbols = loader::ElfSymbolTable::load(o.guest_path);
+  if (!symbols) report.notes.push_back("guest functions not named: " + symbols.error().message);
+  else if (symbols->size() == 0) report.notes.push_back("guest functions not named: " + o.guest_path + " has no symbols");
   std::map<std::string, std::vector<CallResult>> by_path;
   for (const auto& path : o.paths) {
     PathSetup p = path_setup(path);
     std::fprintf(stderr, "exits: %s: %lu calls a phase...\n", path.c_str(), static_cast<unsigned long>(o.iterations));
-    auto trace = KvmExitTrace::start();
-    if (!trace) report.notes.push_back(path + ": hardware exit reasons not traced: " + trace.error().message);
+    auto session = KvmTraceSession::start();
+    if (!session) report.notes.push_back(path + ": KVM's tracepoints not traced: " + session.error().message);
+    else if (!(*session)->missing().empty()) {
+      std::string missing;
+      for (const auto& name : (*session)->missing()) missing += (missing.empty() ? "" : ", ") + name;
+      report.notes.push_back(path + ": this kernel has no tracepoint " + missing);
+    }
     auto stats = run_vmm(o, p, {o.iterations, std::nullopt, true}, o.out_dir + "/" + path);
-    std::vector<KvmExitEvent> events;
-    if (trace) {
-      bool overrun = false;
-      auto traced = (*trace)->stop(&overrun);
-      if (traced) events = std::move(*traced);
+    std::optional<KvmTrace> trace;
+    if (session) {
+      auto traced = (*session)->stop();
+      session->reset();
+      if (traced) trace = std::move(*traced);
       else report.notes.push_back(path + ": " + traced.error().message);
-      if (overrun) report.notes.push_back(path + ": the trace buffer overran: traced counts are lower bounds");
+      if (trace && trace->overrun) report.notes.push_back(path + ": the trace buffer overran: traced counts are lower bounds");
     }
     if (!stats) {
       std::fprintf(stderr, "vmm-bench exits: %s\n", stats.error().message.c_str());
@@ -194,7 +254,9 @@ int run_exits_bench(const ExitsBenchOptions& o) {
       std::fprintf(stderr, "vmm-bench exits: %s: %s\n", path.c_str(), analysis.error().message.c_str());
       return 1;
     }
-    if (trace && !analysis->results.empty()) attach_hardware_reasons(analysis->results, *stats, events, report.notes);
+    if (trace && !analysis->results.empty()) attach_hardware_reasons(analysis->results, *stats, trace->events, report.notes);
+    attach_attribution(analysis->results, *analysis, *stats, trace ? &*trace : nullptr, batch_limit,
+                       symbols && symbols->size() ? &*symbols : nullptr);
     if (!analysis->kvm_counters) report.notes.push_back(path + ": KVM's own counters could not be read");
     char cost[128];
     std::snprintf(cost, sizeof cost, "%s: a pair of marks costs %.1f us (taken out of the latencies)",
@@ -208,8 +270,11 @@ int run_exits_bench(const ExitsBenchOptions& o) {
         std::fprintf(stderr, "vmm-bench exits: %s\n", subtraction.error().message.c_str());
         return 1;
       }
-      for (auto& r : analysis->results)
+      for (auto& r : analysis->results) {
         if (subtraction->count(r.call)) r.subtraction_vmm_exits = subtraction->at(r.call);
+        for (const auto& phase : platform::kNetbenchPhases)
+          if (phase.name == r.call) r.agreement = method_agreement(phase.id, r.vmm_exits_all, r.subtraction_vmm_exits);
+      }
     }
     by_path[path] = std::move(analysis->results);
   }

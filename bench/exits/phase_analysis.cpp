@@ -195,6 +195,8 @@ Result<RunAnalysis> analyse_marks(const nlohmann::json& stats, const std::string
       r.kvm_exits_caller = per(get(t.delta, "kvm:exits@" + std::to_string(t.caller)), calls);
     }
     r.by_kind = kinds(t, path == "virtio", run.kvm_counters, calls);
+    for (const auto& [key, value] : t.delta)
+      if (key.rfind("kvm:", 0) == 0 && key.find('@') == std::string::npos) run.kvm_deltas[r.call][key.substr(4)] = value;
     double busy_us = static_cast<double>(t.duration_ns) / 1e3 - static_cast<double>(t.intervals) * run.mark_pair_us;
     r.mean_latency_us = calls ? std::max(busy_us, 0.0) / static_cast<double>(calls) : 0;
     auto idle = phases.find(info.id | platform::kNetbenchIdleFlag);

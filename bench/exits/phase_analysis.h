@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct RunAnalysis {
   std::vector<CallResult> results;  // one per measured phase, netbench's order
   double mark_pair_us = 0;          // mean duration of an empty interval
   bool kvm_counters = false;        // KVM's stats were in the marks
+  // Each phase's KVM statistics summed over its intervals and vCPUs (the
+  // closing marks' own exits taken out), by call name, then statistic.
+  std::map<std::string, std::map<std::string, int64_t>> kvm_deltas;
 };
 
 // `stats` is the --stats-json document of a run of `netbench -n calls`;

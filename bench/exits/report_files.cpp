@@ -19,6 +19,26 @@ Json optional_json(const std::optional<double>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
+Json host_json(const HostFlavour& h) {
+  Json params = Json::object();
+  for (const auto& [name, value] : h.module_parameters) params[name] = value;
+  return {{"kvm_module", h.kvm_module}, {"nested", h.nested ? Json(*h.nested) : Json(nullptr)},
+          {"module_parameters", params}, {"kernel", h.kernel}, {"cpu_model", h.cpu_model},
+          {"host_is_a_guest", h.host_is_a_guest}};
+}
+
+Json attribution_json(const std::optional<ExitAttribution>& a) {
+  if (!a) return nullptr;
+  Json causes = Json::array();
+  for (const auto& f : a->causes)
+    causes.push_back({{"cause", f.cause}, {"per_call", optional_json(f.per_call)}, {"source", f.source}, {"note", f.note}});
+  Json functions = Json::array();
+  for (const auto& [name, share] : a->functions) functions.push_back({{"function", name}, {"share", share}});
+  return {{"method", a->method}, {"causes", causes}, {"unattributed", a->unattributed},
+          {"attributed_percent", optional_json(a->attributed_percent)},
+          {"emulated_insns_per_call", optional_json(a->emulated_insns_per_call)}, {"functions", functions}};
+}
+
 Json result_json(const CallResult& r) {
   Json by_kind = Json::object();
   for (const auto& [kind, rate] : r.by_kind) by_kind[kind] = rate;
@@ -39,7 +59,9 @@ Json result_json(const CallResult& r) {
           {"traced_exits", optional_json(r.traced_exits)},
           {"subtraction_vmm_exits", optional_json(r.subtraction_vmm_exits)},
           {"qemu_exits", optional_json(r.qemu_exits)},
-          {"qemu_note", r.qemu_note}};
+          {"qemu_note", r.qemu_note},
+          {"agreement", r.agreement},
+          {"attribution", attribution_json(r.attribution)}};
 }
 
 std::string csv_field(const std::string& text) {
@@ -77,6 +99,7 @@ std::string exits_to_json(const ExitsReport& report) {
   Json results = Json::array();
   for (const auto& r : report.results) results.push_back(result_json(r));
   Json doc = {{"benchmark", "exits"},
+              {"host", host_json(report.host)},
               {"iterations", report.iterations},
               {"smp", report.smp},
               {"paths", report.paths},
@@ -94,6 +117,9 @@ std::string exits_to_csv(const ExitsReport& report) {
       "kvm_exits_caller", "idle_vmm_exits_per_s", "idle_kvm_exits_per_s", "mean_latency_us",
       "subtraction_vmm_exits", "qemu_exits", "qemu_note"};
   for (const auto& kind : kinds) header.push_back("kind:" + kind);
+  for (const char* extra : {"host_kvm", "host_nested", "host_kernel", "host_cpu", "agreement", "attributed_percent",
+                            "unattributed", "emulated_insns_per_call"})
+    header.push_back(extra);
   std::string csv;
   append_line(csv, header);
   for (const auto& r : report.results) {
@@ -104,6 +130,12 @@ std::string exits_to_csv(const ExitsReport& report) {
         csv_number(r.idle_kvm_exits_per_s), csv_number(r.mean_latency_us),
         csv_number(r.subtraction_vmm_exits), csv_number(r.qemu_exits), r.qemu_note};
     for (const auto& kind : kinds) fields.push_back(csv_kind(r, kind));
+    for (std::string extra : {report.host.kvm_module, std::string(report.host.nested ? (*report.host.nested ? "Y" : "N") : ""),
+        report.host.kernel, report.host.cpu_model, r.agreement,
+        r.attribution ? csv_number(r.attribution->attributed_percent) : std::string(),
+        r.attribution ? csv_number(r.attribution->unattributed) : std::string(),
+        r.attribution ? csv_number(r.attribution->emulated_insns_per_call) : std::string()})
+      fields.push_back(extra);
     append_line(csv, fields);
   }
   return csv;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/exits/host_flavour.h"
 #include "bench/exits/report_order.h"
 
 namespace vmm::bench {
@@ -167,9 +168,46 @@ void print_cross_check(const ExitsReport& report, std::ostream& out) {
     std::vector<std::string> row{r.call, r.path, fixed2(r.vmm_exits_all)};
     if (subtraction) row.push_back(fixed2(r.subtraction_vmm_exits));
     if (qemu) row.push_back(fixed2(r.qemu_exits));
+    if (subtraction) row.push_back(r.agreement);
+    table.rows.push_back(std::move(row));
+  }
+  if (subtraction) table.header.push_back("methods (0.05 + 5%)");
+  print_table(table, out);
+}
+
+// A cause's cell: the figure, or why there is none ("n/a (silent)").
+std::string cause_cell(const CauseFigure& f) {
+  if (f.per_call) return fixed2(*f.per_call);
+  return f.note.rfind("silent", 0) == 0 ? "n/a (silent)" : "n/a";
+}
+
+// KVM's exits per call split by cause, then each column's source once.
+void print_attribution(const ExitsReport& report, std::ostream& out) {
+  const CallResult* first = nullptr;
+  for (const auto& r : report.results)
+    if (r.attribution && !r.attribution->causes.empty() && !first) first = &r;
+  if (!first) return;
+  out << "\nKVM exits per call by cause (" << first->attribution->method << ")\n";
+  TextTable table{2, {"call", "path", "KVM"}, {}};
+  for (const auto& f : first->attribution->causes) table.header.push_back(f.cause);
+  for (const char* h : {"unattributed", "attributed %", "emulated insns", "guest functions"}) table.header.push_back(h);
+  for (const auto& r : report.results) {
+    if (!r.attribution || r.attribution->causes.empty()) continue;
+    const ExitAttribution& a = *r.attribution;
+    std::vector<std::string> row{r.call, r.path, fixed2(r.kvm_exits_all)};
+    for (const auto& f : a.causes) row.push_back(cause_cell(f));
+    row.push_back(fixed2(a.unattributed));
+    row.push_back(a.attributed_percent ? fixed2(*a.attributed_percent) : "n/a");
+    row.push_back(a.emulated_insns_per_call ? fixed2(*a.emulated_insns_per_call) : "n/a");
+    std::string functions;
+    for (const auto& [name, share] : a.functions)
+      functions += (functions.empty() ? "" : ", ") + fixed2(share * 100).substr(0, fixed2(share * 100).find('.')) + "% " + name;
+    row.push_back(functions.empty() ? "-" : functions);
     table.rows.push_back(std::move(row));
   }
   print_table(table, out);
+  for (const auto& f : first->attribution->causes)
+    out << "  " << f.cause << ": " << f.source << (f.note.empty() ? "" : " -- " + f.note) << "\n";
 }
 
 // The tracepoint's hardware exit reasons, a row a call and path: the
@@ -204,7 +242,8 @@ void print_qemu_notes(const ExitsReport& report, std::ostream& out) {
 
 void print_exits_table(const ExitsReport& report, std::ostream& out) {
   out << "exits: VM exits per guest network call, " << report.iterations << " iterations, smp "
-      << report.smp << "\n\n";
+      << report.smp << "\n";
+  out << "host: " << describe_host(report.host) << "\n\n";
   if (report.results.empty()) {
     out << "no results\n";
   } else {
@@ -212,6 +251,7 @@ void print_exits_table(const ExitsReport& report, std::ostream& out) {
     print_details(report, out);
     for (const auto& path : path_order(report)) print_kinds(report, path, out);
     print_hardware_reasons(report, out);
+    print_attribution(report, out);
     print_cross_check(report, out);
     print_qemu_notes(report, out);
   }

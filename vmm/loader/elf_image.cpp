@@ -79,7 +79,7 @@ ElfProgramHeader widen(const Phdr& p) {
 
 template <typename Shdr>
 ElfSectionHeader widen_section(const Shdr& s) {
-  return ElfSectionHeader{s.sh_type, s.sh_offset, s.sh_size, s.sh_addralign};
+  return ElfSectionHeader{s.sh_type, s.sh_offset, s.sh_size, s.sh_addralign, s.sh_link, s.sh_entsize};
 }
 
 }  // namespace

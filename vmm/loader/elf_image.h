@@ -40,6 +40,8 @@ struct ElfSectionHeader {
   uint64_t offset;
   uint64_t size;
   uint64_t addralign;
+  uint32_t link = 0;     // SHT_SYMTAB: the index of its string table
+  uint64_t entsize = 0;  // SHT_SYMTAB: the size of one symbol
 };
 
 // Checks magic, class, byte order, version and machine (x86-64 for ELF64,

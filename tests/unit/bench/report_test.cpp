@@ -199,7 +199,9 @@ TEST(ExitsCsv, HeaderThenOneLinePerResultWithKindColumns) {
   EXPECT_EQ(header[0], "call");
   EXPECT_EQ(header[12], "qemu_note");
   EXPECT_EQ(std::vector<std::string>(header.begin() + 13, header.end()),
-            (std::vector<std::string>{"kind:pio:uart", "kind:mmio:virtio-net0", "kind:halt"}));
+            (std::vector<std::string>{"kind:pio:uart", "kind:mmio:virtio-net0", "kind:halt", "host_kvm",
+                                      "host_nested", "host_kernel", "host_cpu", "agreement",
+                                      "attributed_percent", "unattributed", "emulated_insns_per_call"}));
   for (const auto& line : lines) EXPECT_EQ(csv_fields(line).size(), header.size()) << line;
   auto virtio = csv_fields(lines[1]);
   EXPECT_EQ(virtio[1], "virtio");
