@@ -26,6 +26,14 @@ function(vmm_host_options target)
   endif()
 endfunction()
 
+# For the host's device code (virtio/, devices/), which handles sizes, counts
+# and indices the guest controls: no implicit narrowing or sign change may
+# truncate one silently. Where a value must narrow, the code checks it or
+# says why it fits.
+function(vmm_no_silent_narrowing target)
+  target_compile_options(${target} PRIVATE -Wconversion -Wsign-conversion)
+endfunction()
+
 # add_subdirectory for a folder that may not exist yet.
 macro(vmm_add_subdirectory_if_exists dir)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/CMakeLists.txt)

@@ -88,6 +88,12 @@ void ShmemPoller::account_spin_so_far() {
   idle_since_ = now;
 }
 
+// Why no wakeup is lost: the guest never wakes the poller, so there is no
+// wakeup to lose. Every sleep is timed, at most max_latency (poll_policy), and
+// the next poll reads the rings afresh; backend_.wait_for_host() is bounded by
+// the same sleep and returns early for host work, and a stop request wakes
+// both kinds of sleep (the stop_callback in run(), the stop_token here). A
+// frame the guest posts while the poller sleeps waits at most one sleep.
 void ShmemPoller::wait_idle(const IdleAction& action, const std::stop_token& stop) {
   switch (action.kind) {
     case IdleAction::Kind::kSpin: return;

@@ -166,6 +166,12 @@ void MmioTransport::queue_notify(uint32_t queue) {
   // work. A hand-over still waiting looks at the ring when it runs, so it
   // covers this write too: its exchange(false) reads what this exchange
   // wrote, so the driver's ring writes before this exit are visible to it.
+  // Why no wakeup is lost (--no-ioeventfd): the flag is cleared before the
+  // device looks, never after, so a write whose exchange saw `true` is
+  // covered by a look that has not started yet, and one that saw `false`
+  // posts its own. forget_posted_notifications() only clears flags; the
+  // hand-overs already posted still run, and activation looks at both queues
+  // itself.
   if (notify_posted_[queue].exchange(true)) return;
   boost::asio::post(device_context_, guarded(alive_, [this, queue] {
     notify_posted_[queue].exchange(false);

@@ -89,6 +89,7 @@ NetDeviceCounters VirtioNet::counters() const {
   c.tx_frames = counters_.tx_frames.get();
   c.tx_bytes = counters_.tx_bytes.get();
   c.rx_dropped_buffer_too_small = counters_.rx_dropped_buffer_too_small.get();
+  c.rx_dropped_ring_too_small = counters_.rx_dropped_ring_too_small.get();
   c.tx_dropped_malformed = counters_.tx_dropped_malformed.get();
   c.tx_dropped_backend_error = counters_.tx_dropped_backend_error.get();
   c.rx_waits_for_buffers = counters_.rx_waits_for_buffers.get();

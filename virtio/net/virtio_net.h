@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct NetDeviceCounters {
   uint64_t rx_frames = 0, rx_bytes = 0;  // into guest buffers, bytes without the header
   uint64_t tx_frames = 0, tx_bytes = 0;  // handed to the backend, bytes without the header
   uint64_t rx_dropped_buffer_too_small = 0;  // one chain too small, without MRG_RXBUF
+  uint64_t rx_dropped_ring_too_small = 0;    // a queue's worth of chains too small, MRG_RXBUF
   uint64_t tx_dropped_malformed = 0;         // shorter than the header or too long
   uint64_t tx_dropped_backend_error = 0;     // the backend refused the frame
   uint64_t rx_waits_for_buffers = 0;         // times receive stalled on an empty ring
@@ -58,7 +60,26 @@ class VirtioNet final : public VirtioDevice, public net::FrameReceiver {
 
   NetDeviceCounters counters() const;
 
+  // Tests only: runs on the device thread after a receive pop found the ring
+  // empty and before the device asks for a notification, the window in which
+  // a driver on another vCPU adds buffers without seeing that request.
+  void set_rx_ring_empty_hook_for_testing(std::function<void()> hook) {
+    rx_ring_empty_hook_ = std::move(hook);
+  }
+
  private:
+  // What one attempt to take receive chains for a frame found.
+  enum class RxTake {
+    kFits,           // `chains` chains hold the frame (or, without MRG_RXBUF, one chain)
+    kRingTooSmall,   // a whole queue's worth of chains does not: refuse the frame
+    kRingEmpty,      // the ring ran out first; nothing stays taken
+  };
+  struct RxChains {
+    RxTake outcome;
+    uint16_t chains = 0;    // taken, in rx_chains_ (kFits, kRingTooSmall)
+    uint16_t empty_at = 0;  // the avail index the failed pop saw (kRingEmpty)
+  };
+
   bool running() const { return signals_ != nullptr && !broken_; }
   void fail(const Error& error);
   void publish(Virtqueue& queue);
@@ -69,11 +90,12 @@ class VirtioNet final : public VirtioDevice, public net::FrameReceiver {
 
   // Receive (virtio_net_rx.cpp).
   Result<bool> place_frame(std::span<const uint8_t> frame);
-  Result<size_t> take_rx_chains(size_t bytes_needed);
-  Result<size_t> take_rx_chains_once(size_t bytes_needed);
-  Result<void> write_frame(std::span<const uint8_t> frame, size_t chains);
-  bool rx_buffers_arrived_meanwhile();
-  void wait_for_rx_notification();
+  Result<RxChains> take_rx_chains(size_t bytes_needed);
+  Result<RxChains> take_rx_chains_once(size_t bytes_needed);
+  Result<void> write_frame(std::span<const uint8_t> frame, uint16_t chains);
+  void refuse_frame(size_t frame_bytes, uint16_t chains);
+  bool rx_buffers_arrived_since(uint16_t empty_at);
+  void retry_receive_later();
   void mark_waiting_for_rx();
   void rx_buffers_added();
 
@@ -92,11 +114,12 @@ class VirtioNet final : public VirtioDevice, public net::FrameReceiver {
   bool waiting_for_rx_ = false;   // receive asked the driver for a notification
   DescriptorChain tx_chain_;
   std::vector<uint8_t> tx_bytes_;
-  std::vector<DescriptorChain> rx_chains_;
+  std::vector<DescriptorChain> rx_chains_;  // at most a queue's worth
+  std::function<void()> rx_ring_empty_hook_;
 
   struct {
     RelaxedCounter rx_frames, rx_bytes, tx_frames, tx_bytes;
-    RelaxedCounter rx_dropped_buffer_too_small, tx_dropped_malformed;
+    RelaxedCounter rx_dropped_buffer_too_small, rx_dropped_ring_too_small, tx_dropped_malformed;
     RelaxedCounter tx_dropped_backend_error, rx_waits_for_buffers;
   } counters_;
   AliveToken alive_;

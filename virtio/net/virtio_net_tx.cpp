@@ -32,11 +32,19 @@ void VirtioNet::process_tx() {
     }
     publish(tx);
     if (budget == 0) {
+      // No wakeup to lose: the next turn is posted, not left to a notification.
       boost::asio::post(device_context_, guarded(alive_, [this] { process_tx(); }));
       return;
     }
     // Ask for the next notification, then look again: the driver may have
     // added a chain before it could see the request (virtio 1.2 §2.7.10).
+    // Why no wakeup is lost: the failed pop saw avail idx == next_avail_idx(),
+    // and has_available() compares with exactly that index (not with the one
+    // enable_notifications() read), so chains added between the failed pop
+    // and the request are seen here; chains added after the request's full
+    // barrier are the driver's to notify, since it reads avail_event (or
+    // flags) after its own barrier. Transmit never turns notifications off,
+    // so without EVENT_IDX every kick arrives.
     tx.enable_notifications();
     if (!tx.has_available()) return;
   }

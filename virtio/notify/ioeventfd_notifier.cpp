@@ -54,6 +54,9 @@ void IoeventfdNotifier::wait() {
   waiter_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                      [this](const boost::system::error_code& error) {
                        if (error) return;  // closed: the VM is going away
+                       // Drained before the device looks at the rings: a
+                       // kick that lands after the drain leaves the eventfd
+                       // readable, so the next wait fires; none is lost.
                        if (uint64_t count = event_.drain()) on_notify_(count);
                        wait();
                      });

@@ -37,6 +37,9 @@ Result<size_t> ChainWriter::write_some(std::span<const uint8_t> bytes) {
   const GuestSegment& segment = chains_[chain_].writable[segment_];
   size_t n = std::min<size_t>(bytes.size(), segment.len - offset_);
   VMM_TRY_VOID(memory_.write(segment.gpa + offset_, bytes.first(n)));
+  // n fits: it is at most what is left of one 32-bit descriptor length. The
+  // sums fit too: a chain's used length is a 32-bit field by the spec, and
+  // the device writes one frame (at most 64 KiB and a header) per use.
   written_[chain_] += static_cast<uint32_t>(n);
   offset_ += static_cast<uint32_t>(n);
   if (offset_ == segment.len) {

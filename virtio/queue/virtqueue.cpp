@@ -10,6 +10,7 @@ namespace vmm::virtio {
 Result<Virtqueue> Virtqueue::create(const GuestMemory& memory, const QueueLayout& layout,
                                     uint32_t max_size, uint64_t features) {
   RingPointers rings = VMM_TRY(map_queue_layout(memory, layout, max_size));
+  // map_queue_layout() checked the size: a power of 2 of at most 32768.
   return Virtqueue(memory, rings, static_cast<uint16_t>(layout.size), features);
 }
 

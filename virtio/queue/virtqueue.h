@@ -29,7 +29,9 @@ class Virtqueue {
   // queue must not be used again until reset).
   Result<bool> pop(DescriptorChain& chain);
   // Gives back the last `count` popped chains unused, so that pop() returns
-  // them again (a receive that found too little buffer space).
+  // them again (a receive that found too little buffer space). `count` is at
+  // most the chains popped since they were last given back or used, so at
+  // most the queue size.
   void unpop(uint16_t count);
   // Records that chain `head` is done, with `written` bytes written into it.
   // The driver sees it once publish_used() runs.

@@ -67,6 +67,7 @@ DeviceStats VirtioNetSlot::stats() const {
                     {"rx_bytes", net.rx_bytes},
                     {"rx_drops_no_buffer", backend.rx_dropped_no_buffer},
                     {"rx_drops_buffer_too_small", net.rx_dropped_buffer_too_small},
+                    {"rx_drops_ring_too_small", net.rx_dropped_ring_too_small},
                     {"rx_drops_backend_error", backend.rx_errors},
                     {"tx_drops_backend_error", net.tx_dropped_backend_error},
                     {"tx_drops_malformed", net.tx_dropped_malformed},

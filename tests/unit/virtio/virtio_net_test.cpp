@@ -11,6 +11,7 @@
 
 #include "tests/unit/virtio/fake_backend.h"
 #include "tests/unit/virtio/fake_driver_queue.h"
+#include "virtio/queue/event_index.h"
 #include "virtio/spec/net_spec.h"
 #include "virtio/spec/virtio_constants.h"
 
@@ -255,6 +256,119 @@ TEST_F(VirtioNetTest, TooLittleRoomWaitsWithoutConsumingChains) {
   post_rx_buffers(5, 100);  // 600 bytes of room for 512
   device_->queue_notified(kRx);
   EXPECT_EQ(device_->deliver_frame(pattern(500, 0)), net::Delivery::kAccepted);
+  EXPECT_EQ(rx_->used_idx(), 6);
+  EXPECT_EQ(header_at(kRxData).num_buffers, 6);
+}
+
+// --- Bounded receive work (MRG_RXBUF) ---
+
+TEST_F(VirtioNetTest, ARingOfZeroLengthChainsIsRefusedAfterOneQueueWorthAndReturned) {
+  activate(kMergeableEventIdx);
+  post_rx_buffers(rx_->size(), 0);  // the whole ring, no room at all
+  EXPECT_EQ(device_->deliver_frame(pattern(60, 0)), net::Delivery::kAccepted);  // refused
+  EXPECT_EQ(device_->counters().rx_dropped_ring_too_small, 1u);
+  EXPECT_EQ(device_->counters().rx_frames, 0u);
+  // Every chain went back with nothing written, so the driver can refill.
+  ASSERT_EQ(rx_->used_idx(), rx_->size());
+  for (uint16_t i = 0; i < rx_->size(); ++i) EXPECT_EQ(rx_->used_elem(i).len, 0u) << i;
+  EXPECT_EQ(signals_.used, 1);
+  // The next frame finds the driver's fresh buffers.
+  post_rx_buffers(1, 2048);
+  std::vector<uint8_t> frame = pattern(100, 5);
+  EXPECT_EQ(device_->deliver_frame(frame), net::Delivery::kAccepted);
+  EXPECT_EQ(rx_->used_idx(), rx_->size() + 1);
+  EXPECT_EQ(rx_->used_elem(rx_->size()).len, kHeader + 100);
+  EXPECT_EQ(device_->counters().rx_frames, 1u);
+  EXPECT_TRUE(signals_.needs_reset.empty());
+}
+
+TEST_F(VirtioNetTest, ADriverRefillingZeroLengthChainsCannotHoldReceiveBeyondOneQueueWorth) {
+  activate(kMergeableEventIdx);
+  // The driver keeps the device busy: each time the device runs dry it adds
+  // four more zero-length chains, within what the ring can hold.
+  post_rx_buffers(4, 0);
+  int refills = 0;
+  device_->set_rx_ring_empty_hook_for_testing([&] {
+    ++refills;
+    uint16_t outstanding = static_cast<uint16_t>(rx_->avail_idx() - rx_->used_idx());
+    if (outstanding + 4 <= rx_->size()) post_rx_buffers(4, 0);
+  });
+  EXPECT_EQ(device_->deliver_frame(pattern(60, 0)), net::Delivery::kAccepted);
+  EXPECT_EQ(device_->counters().rx_dropped_ring_too_small, 1u);
+  EXPECT_EQ(rx_->used_idx(), rx_->size());  // one queue's worth, no more
+  EXPECT_LE(refills, 3);
+  device_->set_rx_ring_empty_hook_for_testing(nullptr);
+  post_rx_buffers(1, 2048);
+  EXPECT_EQ(device_->deliver_frame(pattern(100, 5)), net::Delivery::kAccepted);
+  EXPECT_EQ(device_->counters().rx_frames, 1u);
+  EXPECT_EQ(header_at(next_rx_buffer_ - 0x1000).num_buffers, 1);
+}
+
+TEST_F(VirtioNetTest, ADriverThatAddsABufferAtEveryLookIsRetriedLaterNotWaitedFor) {
+  activate(kMergeableEventIdx);
+  post_rx_buffers(1, 100);  // never enough for the frame below
+  device_->set_rx_ring_empty_hook_for_testing([&] {
+    if (rx_->avail_idx() - rx_->used_idx() < rx_->size() - 1) post_rx_buffers(1, 1);
+  });
+  int resumes = backend_.resumes;
+  EXPECT_EQ(device_->deliver_frame(pattern(1000, 0)), net::Delivery::kNoBuffer);
+  EXPECT_EQ(rx_->used_idx(), 0);  // nothing consumed
+  EXPECT_EQ(backend_.resumes, resumes);  // posted, not called inside deliver_frame
+  context_.poll();
+  EXPECT_EQ(backend_.resumes, resumes + 1);  // offered again without a notification
+}
+
+// --- No lost receive wakeup ---
+
+// The driver adds buffers after the device's failed pop and before its
+// request for a notification; having read the old avail_event (or
+// NO_NOTIFY), it does not notify. The device must still see them.
+class ReceiveWakeupTest : public VirtioNetTest {
+ protected:
+  // Adds `count` buffers from the hook, once, and records whether a
+  // Linux-style driver would have notified for them.
+  void add_buffers_in_the_window(int count, uint32_t bytes, bool event_idx) {
+    device_->set_rx_ring_empty_hook_for_testing([this, count, bytes, event_idx] {
+      if (added_in_window_) return;
+      added_in_window_ = true;
+      uint16_t old_idx = rx_->avail_idx();
+      post_rx_buffers(count, bytes);
+      driver_would_notify_ = event_idx ? need_event(rx_->avail_event(), rx_->avail_idx(), old_idx)
+                                       : !(rx_->used_flags() & kUsedNoNotify);
+    });
+  }
+  bool added_in_window_ = false;
+  bool driver_would_notify_ = true;
+};
+
+TEST_F(ReceiveWakeupTest, BuffersAddedBeforeTheNotificationRequestAreTakenWithEventIdx) {
+  activate(kMergeableEventIdx);
+  post_rx_buffers(1, 2048);
+  EXPECT_EQ(device_->deliver_frame(pattern(60, 0)), net::Delivery::kAccepted);
+  add_buffers_in_the_window(1, 2048, true);
+  EXPECT_EQ(device_->deliver_frame(pattern(60, 1)), net::Delivery::kAccepted);
+  ASSERT_TRUE(added_in_window_);
+  EXPECT_FALSE(driver_would_notify_);  // the driver saw avail_event 0 while moving 1 -> 2
+  EXPECT_EQ(rx_->used_idx(), 2);
+  EXPECT_EQ(device_->counters().rx_frames, 2u);
+}
+
+TEST_F(ReceiveWakeupTest, BuffersAddedBeforeTheNotificationRequestAreTakenWithoutEventIdx) {
+  activate(kMergeable);
+  add_buffers_in_the_window(1, 2048, false);
+  EXPECT_EQ(device_->deliver_frame(pattern(60, 0)), net::Delivery::kAccepted);
+  ASSERT_TRUE(added_in_window_);
+  EXPECT_FALSE(driver_would_notify_);  // the device had NO_NOTIFY set
+  EXPECT_EQ(rx_->used_idx(), 1);
+}
+
+TEST_F(ReceiveWakeupTest, MoreRoomAddedBeforeTheNotificationRequestCompletesAMergeableFrame) {
+  activate(kMergeableEventIdx);
+  post_rx_buffers(1, 100);
+  add_buffers_in_the_window(5, 100, true);  // 600 bytes of room for 512
+  EXPECT_EQ(device_->deliver_frame(pattern(500, 0)), net::Delivery::kAccepted);
+  ASSERT_TRUE(added_in_window_);
+  EXPECT_FALSE(driver_would_notify_);
   EXPECT_EQ(rx_->used_idx(), 6);
   EXPECT_EQ(header_at(kRxData).num_buffers, 6);
 }

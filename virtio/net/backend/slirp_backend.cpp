@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 namespace vmm::net {
@@ -96,6 +97,9 @@ Result<void> SlirpBackend::attach(boost::asio::io_context& context, FrameReceive
 SendResult SlirpBackend::send_frame(std::span<const uint8_t> frame) {
   // Replies slirp can compute at once (ARP, ICMP to 10.0.2.2, DHCP) come
   // back through on_send_packet before slirp_input returns.
+  // slirp takes an int length; the device bounds frames to 64 KiB, but the
+  // interface does not promise that, so check rather than truncate.
+  if (frame.size() > static_cast<size_t>(INT_MAX)) return SendResult::kDropped;
   slirp_input(slirp_.get(), frame.data(), static_cast<int>(frame.size()));
   if (poller_) poller_->schedule_refresh();  // a new connection may have a socket now
   return SendResult::kSent;

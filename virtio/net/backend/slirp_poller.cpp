@@ -131,8 +131,9 @@ int SlirpPoller::add_poll(int fd, int events, void* opaque) {
 
 int SlirpPoller::get_revents(int index, void* opaque) {
   auto* self = static_cast<SlirpPoller*>(opaque);
+  // libslirp hands back what add_poll returned; anything else reads as no event.
   if (index < 0 || static_cast<size_t>(index) >= self->pollfds_.size()) return 0;
-  return to_slirp_events(self->pollfds_[index].revents);
+  return to_slirp_events(self->pollfds_[static_cast<size_t>(index)].revents);
 }
 
 }  // namespace vmm::net
