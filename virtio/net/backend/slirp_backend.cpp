@@ -18,10 +18,10 @@ in_addr to_in_addr(uint32_t host_order) {
 }
 
 // IPv4 only (the bundled guest has no IPv6).
-SlirpConfig user_network_config(const UserNetwork& network) {
+SlirpConfig user_network_config(const UserNetwork& network, GuestReach reach) {
   SlirpConfig config{};
   config.version = 4;  // the fields up to disable_dhcp; timer_new_opaque callbacks
-  config.restricted = 0;
+  config.restricted = reach == GuestReach::kForwardsOnly;
   config.in_enabled = true;
   config.vnetwork = to_in_addr(network.network);
   config.vnetmask = to_in_addr(network.netmask);
@@ -64,9 +64,9 @@ SlirpBackend::~SlirpBackend() {
 }
 
 Result<std::unique_ptr<SlirpBackend>> SlirpBackend::create(
-    const UserNetwork& network, const std::vector<HostForward>& forwards) {
+    const UserNetwork& network, const std::vector<HostForward>& forwards, GuestReach reach) {
   std::unique_ptr<SlirpBackend> backend(new SlirpBackend(network));
-  SlirpConfig config = user_network_config(network);
+  SlirpConfig config = user_network_config(network, reach);
   backend->slirp_.reset(slirp_new(&config, &kCallbacks, backend.get()));
   if (!backend->slirp_)
     return make_error(std::string(network.option) + ": libslirp could not set up the network");
