@@ -1,5 +1,7 @@
 #include "virtio/net/backend/slirp_backend.h"
 
+#include "virtio/net/backend/slirp_resolver.h"
+
 #include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
@@ -65,6 +67,8 @@ SlirpBackend::~SlirpBackend() {
 
 Result<std::unique_ptr<SlirpBackend>> SlirpBackend::create(
     const UserNetwork& network, const std::vector<HostForward>& forwards, GuestReach reach) {
+  // A restricted network forwards no DNS: it needs no resolver.
+  if (reach == GuestReach::kOutside) load_host_resolver_into_slirp();
   std::unique_ptr<SlirpBackend> backend(new SlirpBackend(network));
   SlirpConfig config = user_network_config(network, reach);
   backend->slirp_.reset(slirp_new(&config, &kCallbacks, backend.get()));

@@ -59,7 +59,10 @@ class SlirpBackend final : public NetBackend {
   static constexpr size_t kMaxHeldFrames = 256;
 
   // Sets up the stack and listens on every forwarded host port; errors name
-  // the network's option and the failing forward.
+  // the network's option and the failing forward. An unrestricted network
+  // first has libslirp read the host's resolver configuration
+  // (slirp_resolver.h): create() runs before the network's thread is
+  // confined.
   static Result<std::unique_ptr<SlirpBackend>> create(const UserNetwork& network,
                                                       const std::vector<HostForward>& forwards,
                                                       GuestReach reach = GuestReach::kOutside);
