@@ -292,10 +292,23 @@ TEST_P(ConfinedNetwork, RestrictedNetworkReachesOnlyWhatHostForwardsOpen) {
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   to.sin_port = htons(forwarded_port);
   connect(client, reinterpret_cast<sockaddr*>(&to), sizeof to);
-  EXPECT_TRUE(slirp.frames.take([](const Frame& f) {
+  auto syn = slirp.frames.take([](const Frame& f) {
     auto ip = read_ipv4(f);
     return ip && ip->protocol == 6 && ip->dst_port == 7001 && ip->flags == kTcpSyn;
-  })) << "the host forward no longer reaches the guest";
+  });
+  ASSERT_TRUE(syn) << "the host forward no longer reaches the guest";
+  // The guest's side of the forwarded connection gets through both ways.
+  Ipv4Frame opening = *read_ipv4(*syn);
+  Endpoints guest{kGuestMac, gateway, nt::kGuestIp, opening.src_ip, 7001, opening.src_port};
+  slirp.guest_sends(tcp_frame(guest, 5000, opening.seq + 1, kTcpSyn | kTcpAck));
+  const std::string hello = "from the guest";
+  slirp.guest_sends(tcp_frame(guest, 5001, opening.seq + 1, kTcpAck | kTcpPsh,
+                              std::span(reinterpret_cast<const uint8_t*>(hello.data()), hello.size())));
+  pollfd p{client, POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 5000), 1);
+  char buffer[32] = {};
+  EXPECT_EQ(read(client, buffer, sizeof buffer), ssize_t(hello.size()));
+  EXPECT_EQ(std::string(buffer, hello.size()), hello);
   close(client);
 }
 

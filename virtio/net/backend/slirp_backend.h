@@ -49,8 +49,9 @@ enum class GuestReach {
   kOutside,
   // restrict=on (libslirp's SlirpConfig.restricted): slirp answers ARP,
   // DHCP and pings of its own addresses, and carries the connections host
-  // forwards open into the guest; every other TCP or UDP packet the guest
-  // sends is dropped (TCP with a reset), DNS included.
+  // forwards open into the guest; every other packet the guest sends is
+  // dropped without an answer, DNS and 10.0.2.2 (the host's loopback)
+  // included.
   kForwardsOnly,
 };
 
