@@ -7,11 +7,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "abi/netbench.h"
+#include "bench/exits/peer_connection.h"
 
 namespace vmm::bench {
 
@@ -37,50 +40,28 @@ Result<FileDescriptor> bound_socket(int type, uint16_t* port) {
   return fd;
 }
 
-// A TCP connection the peer serves: its mode comes with its first byte.
-struct Connection {
+using Clock = std::chrono::steady_clock;
+
+// A connection into the guest on its way: the request datagram is answered
+// once it opened or failed.
+struct Opening {
   FileDescriptor fd;
-  bool mode_known = false;
-  bool echo = false;
-  bool source = false;  // the peer keeps it full
+  Clock::time_point deadline;
+  sockaddr_in reply_to;
+  socklen_t reply_to_length;
+  std::vector<char> request;
 };
 
-// Fills a source connection's send buffer as far as it goes without
-// blocking. False when the guest has gone.
-bool refill(Connection& c) {
-  static const std::vector<char> stream(64 * 1024, 'R');
-  ssize_t sent = send(c.fd.get(), stream.data(), stream.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-  return sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK;
-}
-
-// Reads what arrived; echoes it in echo mode. False at EOF or error.
-bool serve(Connection& c) {
-  char buf[64 * 1024];
-  ssize_t n = recv(c.fd.get(), buf, sizeof buf, 0);
-  if (n <= 0) return false;
-  const char* data = buf;
-  if (!c.mode_known) {
-    c.mode_known = true;
-    c.echo = static_cast<uint8_t>(buf[0]) == platform::kPeerEcho;
-    c.source = static_cast<uint8_t>(buf[0]) == platform::kPeerSource;
-    ++data;
-    --n;
-  }
-  if (!c.echo) return true;
-  while (n > 0) {
-    ssize_t sent = send(c.fd.get(), data, static_cast<size_t>(n), MSG_NOSIGNAL);
-    if (sent <= 0) return false;
-    data += sent;
-    n -= sent;
-  }
-  return true;
+bool out_of_descriptors(int error) {
+  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<BenchPeer>> BenchPeer::start(uint16_t forward_port) {
+Result<std::unique_ptr<BenchPeer>> BenchPeer::start(uint16_t forward_port, PeerLimits limits) {
   std::unique_ptr<BenchPeer> peer(new BenchPeer());
   peer->forward_port_ = forward_port;
+  peer->limits_ = limits;
   auto udp = bound_socket(SOCK_DGRAM, &peer->udp_port_);
   if (!udp) return udp.take_error();
   auto listener = bound_socket(SOCK_STREAM, &peer->tcp_port_);
@@ -108,57 +89,129 @@ PeerCounters BenchPeer::counters() const {
   return {echoed_.load(), dropped_.load(), opened_.load(), open_failed_.load(), accepted_.load()};
 }
 
-void BenchPeer::run() {
-  std::vector<Connection> connections;
-  char datagram[65536];
-  while (!stop_) {
-    std::vector<pollfd> fds = {{wake_.get(), POLLIN, 0}, {udp_.get(), POLLIN, 0}, {listener_.get(), POLLIN, 0}};
-    for (const auto& c : connections)
-      fds.push_back({c.fd.get(), static_cast<short>(c.source ? POLLIN | POLLOUT : POLLIN), 0});
-    if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
-    if (fds[1].revents & POLLIN) {
-      sockaddr_in from{};
-      socklen_t len = sizeof from;
-      ssize_t n = recvfrom(udp_.get(), datagram, sizeof datagram, 0, reinterpret_cast<sockaddr*>(&from), &len);
-      uint8_t kind = n > 0 ? static_cast<uint8_t>(datagram[0]) : 0;
-      if (kind == platform::kPeerOpenConnection && forward_port_) {
-        FileDescriptor out(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_in to = loopback(forward_port_);
-        if (out.valid() && connect(out.get(), reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-          // The guest sends nothing on it: in sink mode the peer only waits for EOF.
-          connections.push_back({std::move(out), true, false});
-          ++opened_;
-        } else {
-          ++open_failed_;
-        }
-      }
-      if (kind == platform::kPeerEcho || kind == platform::kPeerOpenConnection) {
-        ++echoed_;  // before the answer: whoever has it sees the count
-        sendto(udp_.get(), datagram, static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&from), len);
-      } else if (n > 0) {
-        ++dropped_;
-      }
-    }
-    if (fds[2].revents & POLLIN) {
-      FileDescriptor conn(accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-      if (conn.valid()) {
-        connections.push_back({std::move(conn), false, false});
-        ++accepted_;
-      }
-    }
-    // Connections added above have no entry in fds yet: only the first
-    // fds.size() - 3 are looked at.
-    size_t polled = fds.size() - 3;
-    std::vector<Connection> alive;
-    for (size_t i = 0; i < connections.size(); ++i) {
-      short events = i < polled ? fds[3 + i].revents : 0;
-      bool ok = true;
-      if (events & (POLLIN | POLLHUP | POLLERR)) ok = serve(connections[i]);
-      if (ok && (events & POLLOUT)) ok = refill(connections[i]);
-      if (ok) alive.push_back(std::move(connections[i]));
-    }
-    connections = std::move(alive);
+// The poll loop's state and its steps, on the peer's thread.
+struct BenchPeer::Loop {
+  explicit Loop(BenchPeer& owner) : peer(owner) {}
+
+  BenchPeer& peer;
+  std::vector<PeerConnection> connections;
+  std::vector<Opening> openings;
+  Clock::time_point listener_rests_until{};
+  std::vector<char> datagram = std::vector<char>(65536);
+
+  size_t busy() const { return connections.size() + openings.size(); }
+  bool accepting(Clock::time_point now) const {
+    return busy() < peer.limits_.max_connections && now >= listener_rests_until;
   }
+
+  // poll()'s timeout: the next deadline of an opening or of the listener's rest.
+  int timeout_ms(Clock::time_point now) const {
+    std::optional<Clock::time_point> next;
+    for (const Opening& o : openings) next = next ? std::min(*next, o.deadline) : o.deadline;
+    if (now < listener_rests_until) next = next ? std::min(*next, listener_rests_until) : listener_rests_until;
+    if (!next) return -1;
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(*next - now).count();
+    return static_cast<int>(std::clamp<int64_t>(ms, 0, 60'000));
+  }
+
+  void answer(const std::vector<char>& request, const sockaddr_in& to, socklen_t length) {
+    ++peer.echoed_;  // before the answer: whoever has it sees the count
+    sendto(peer.udp_.get(), request.data(), request.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to),
+           length);
+  }
+
+  void on_datagram() {
+    sockaddr_in from{};
+    socklen_t length = sizeof from;
+    ssize_t n = recvfrom(peer.udp_.get(), datagram.data(), datagram.size(), MSG_DONTWAIT,
+                         reinterpret_cast<sockaddr*>(&from), &length);
+    if (n <= 0) return;
+    std::vector<char> request(datagram.begin(), datagram.begin() + n);
+    uint8_t kind = static_cast<uint8_t>(request[0]);
+    if (kind == platform::kPeerOpenConnection && peer.forward_port_) return open_connection(std::move(request), from, length);
+    if (kind == platform::kPeerEcho || kind == platform::kPeerOpenConnection) return answer(request, from, length);
+    ++peer.dropped_;
+  }
+
+  void open_connection(std::vector<char> request, const sockaddr_in& from, socklen_t length) {
+    FileDescriptor out;
+    if (busy() < peer.limits_.max_connections)
+      out = FileDescriptor(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    sockaddr_in to = loopback(peer.forward_port_);
+    int rc = out.valid() ? connect(out.get(), reinterpret_cast<sockaddr*>(&to), sizeof to) : -1;
+    if (rc == 0) {
+      connections.push_back(PeerConnection::opened(std::move(out)));
+      ++peer.opened_;
+      return answer(request, from, length);
+    }
+    if (out.valid() && errno == EINPROGRESS) {
+      openings.push_back({std::move(out), Clock::now() + peer.limits_.connect_timeout, from, length, std::move(request)});
+      return;
+    }
+    ++peer.open_failed_;
+    answer(request, from, length);
+  }
+
+  // An opening poll reported on, or whose time is up. False when it is done.
+  bool continue_opening(Opening& o, short revents, Clock::time_point now) {
+    if (!revents && now < o.deadline) return true;
+    int error = ETIMEDOUT;
+    socklen_t size = sizeof error;
+    if (revents) getsockopt(o.fd.get(), SOL_SOCKET, SO_ERROR, &error, &size);
+    if (error == 0) {
+      connections.push_back(PeerConnection::opened(std::move(o.fd)));
+      ++peer.opened_;
+    } else {
+      ++peer.open_failed_;
+    }
+    answer(o.request, o.reply_to, o.reply_to_length);
+    return false;
+  }
+
+  void on_listener(Clock::time_point now) {
+    FileDescriptor conn(accept4(peer.listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (conn.valid()) {
+      connections.push_back(PeerConnection::accepted(std::move(conn), peer.limits_.max_echo_backlog));
+      ++peer.accepted_;
+    } else if (out_of_descriptors(errno)) {
+      // The connection stays queued and the listener readable: polling it
+      // again now would spin.
+      listener_rests_until = now + peer.limits_.accept_backoff;
+    }
+  }
+
+  void one_pass() {
+    Clock::time_point now = Clock::now();
+    bool listening = accepting(now);
+    std::vector<pollfd> fds = {{peer.wake_.get(), POLLIN, 0}, {peer.udp_.get(), POLLIN, 0},
+                               {listening ? peer.listener_.get() : -1, POLLIN, 0}};
+    for (const Opening& o : openings) fds.push_back({o.fd.get(), POLLOUT, 0});
+    for (const PeerConnection& c : connections) fds.push_back({c.fd(), c.events(), 0});
+    if (poll(fds.data(), fds.size(), timeout_ms(now)) < 0 && errno != EINTR) {
+      peer.stop_ = true;
+      return;
+    }
+    now = Clock::now();
+    // Connections and openings are added only after these loops, by the
+    // datagram and listener steps: every one looked at here was polled.
+    const size_t polled_openings = openings.size();
+    std::vector<PeerConnection> alive;
+    for (size_t i = 0; i < connections.size(); ++i)
+      if (connections[i].handle(fds[3 + polled_openings + i].revents)) alive.push_back(std::move(connections[i]));
+    if (alive.size() < connections.size()) listener_rests_until = {};  // a descriptor came free
+    connections = std::move(alive);
+    std::vector<Opening> still_opening;
+    for (size_t i = 0; i < polled_openings; ++i)
+      if (continue_opening(openings[i], fds[3 + i].revents, now)) still_opening.push_back(std::move(openings[i]));
+    openings = std::move(still_opening);
+    if (fds[1].revents & POLLIN) on_datagram();
+    if (listening && (fds[2].revents & POLLIN)) on_listener(now);
+  }
+};
+
+void BenchPeer::run() {
+  Loop loop(*this);
+  while (!stop_) loop.one_pass();
 }
 
 }  // namespace vmm::bench

@@ -114,6 +114,7 @@ std::vector<BadCase> bad_arguments() {
       {"net_kind", {"--net", "bogus"}, "--net: unknown kind 'bogus'"},
       {"net_tap_without_name", {"--net", "tap"}, "needs ifname=NAME"},
       {"hostfwd_no_dash", {"--net", "user,hostfwd=tcp:abc"}, "no '-' between host and guest"},
+      {"net_restrict_word", {"--net", "user,restrict=yes"}, "--net user: restrict='yes' (expected restrict=on or restrict=off)"},
       {"shmem_zero", {"--shmem", "size=0"}, "--shmem"},
       {"shmem_on_ioapic", {"--shmem", "size=64K,gpa=0xfec00000"}, "overlaps IOAPIC"},
       {"shmem_twice", {"--shmem", "size=64K", "--shmem", "size=64K"}, "given more than once"},
@@ -134,6 +135,7 @@ std::vector<BadCase> bad_configs() {
       {"not_ascii", {"--config", toml("ascii.toml", "cmdline = \"caf\xc3\xa9\"\n")}, "non-ASCII character"},
       {"bad_shmem", {"--config", toml("shmem.toml", "shmem = \"size=12289\"\n")}, "not a multiple of 4 KiB"},
       {"bad_hostfwd", {"--config", toml("fwd.toml", "net = \"user,hostfwd=tcp:99999-:80\"\n")}, "host port '99999'"},
+      {"bad_restrict", {"--config", toml("restrict.toml", "net = \"user,restrict=1\"\n")}, "key 'net': --net user: restrict='1'"},
   };
 }
 

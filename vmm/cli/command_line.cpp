@@ -31,8 +31,9 @@ void declare_options(CLI::App& app, RawOptions& raw) {
   app.add_flag("--stats", raw.stats, "print per-vCPU exit tables when the VM ends");
   app.add_option("--stats-json", raw.stats_json, "write the exit statistics as JSON to FILE");
   app.add_option("--net", raw.net,
-                 "network device: user[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]... "
-                 "(the default kind) | tap,ifname=NAME | none (the default)")
+                 "network device: user[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]..."
+                 "[,restrict=on|off] (the default kind; restrict=on: the guest reaches nothing outside "
+                 "the VM, only DHCP and the host forwards into it) | tap,ifname=NAME | none (the default)")
       ->expected(0, 1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--no-ioeventfd", raw.no_ioeventfd,

@@ -1,7 +1,6 @@
 // The runtime table: what any thread of the VMM may need from glibc,
 // libstdc++ and spdlog after set-up, whatever its job.
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
 
@@ -77,20 +76,5 @@ SyscallRules runtime_rules(const PolicyContext& context) {
 }
 
 SyscallRules refused_opens() { return {{"openat", {}, EACCES}}; }
-
-// Allowed: (flags & kWriting) == 0. Refused: any one of those bits set
-// (each rule is disjoint from the allowed case, so their order does not
-// matter).
-SyscallRules read_only_opens() {
-  constexpr uint64_t kWriting = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND;
-  return {
-      {"openat", {arg_masked(2, kWriting, 0)}},
-      {"openat", {arg_masked(2, O_ACCMODE, O_WRONLY)}, EACCES},
-      {"openat", {arg_masked(2, O_ACCMODE, O_RDWR)}, EACCES},
-      {"openat", {arg_masked(2, O_CREAT, O_CREAT)}, EACCES},
-      {"openat", {arg_masked(2, O_TRUNC, O_TRUNC)}, EACCES},
-      {"openat", {arg_masked(2, O_APPEND, O_APPEND)}, EACCES},
-  };
-}
 
 }  // namespace vmm::seccomp

@@ -2,8 +2,8 @@
 // kind's policy together from them:
 //
 //   vcpu          runtime + refused opens    + vcpu
-//   device        runtime + read-only opens  + network + device
-//   shmem-poller  runtime + read-only opens  + network
+//   device        runtime + refused opens    + network + device
+//   shmem-poller  runtime + refused opens    + network
 //   main          runtime + refused opens    + main
 //
 // Every entry is there because a run-time path of that thread makes the
@@ -14,8 +14,7 @@
 // in the comments beside the entries.
 //
 // One deliberate exception to "anything else kills": openat fails with
-// EACCES on every thread (the network threads may open files read-only),
-// because glibc opens
+// EACCES on every thread, whatever it asks for, because glibc opens
 // files lazily on whatever thread happens to need them, at moments no VMM
 // code controls, and copes with the failure:
 //   - malloc, the first time a thread's heap shrinks, reads
@@ -27,7 +26,11 @@
 //   - iconv (GLib's message conversion) reads its module cache.
 // Both malloc cases were seen in strace of a plain 40-thread program on
 // this Debian 12 (glibc 2.36). Killing the VMM there would make a harmless
-// lazy read fatal at random; refusing the open keeps files shut.
+// lazy read fatal at random; refusing the open keeps files shut. No thread
+// needs a file after set-up: the one libslirp reads at run time, the
+// host's /etc/resolv.conf, is read before confinement (slirp_resolver.h).
+// (A second exception, local sockets on the network threads, is in
+// policy_network.cpp.)
 #pragma once
 
 #include "vmm/seccomp/thread_policy.h"
@@ -38,10 +41,6 @@ namespace vmm::seccomp {
 SyscallRules runtime_rules(const PolicyContext& context);
 // openat fails with EACCES, whatever it asks for.
 SyscallRules refused_opens();
-// openat may open for reading (libslirp reads /etc/resolv.conf when the
-// guest first uses its DNS address); opening to write, create, truncate or
-// append fails with EACCES.
-SyscallRules read_only_opens();
 // The KVM_RUN loop and exit dispatch.
 SyscallRules vcpu_rules();
 // An event loop with a network backend (libslirp or tap) on it: the device

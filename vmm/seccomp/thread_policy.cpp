@@ -30,12 +30,12 @@ ThreadPolicy policy_for(ThreadKind kind, const PolicyContext& context) {
       append(policy.rules, vcpu_rules());
       break;
     case ThreadKind::kDevice:
-      append(policy.rules, read_only_opens());
+      append(policy.rules, refused_opens());
       append(policy.rules, network_rules());
       append(policy.rules, device_rules());
       break;
     case ThreadKind::kShmemPoller:
-      append(policy.rules, read_only_opens());
+      append(policy.rules, refused_opens());
       append(policy.rules, network_rules());
       break;
     case ThreadKind::kMain:

@@ -78,6 +78,11 @@ TEST(CommandLine, NetForms) {
   ASSERT_TRUE(last.ok()) << last.error().message;
   EXPECT_EQ(last->config.net.kind, net::NetConfig::Kind::kUser);
 
+  auto restricted = parse({"--net", "user,restrict=on"});
+  ASSERT_TRUE(restricted.ok()) << restricted.error().message;
+  EXPECT_TRUE(restricted->config.net.restricted);
+  EXPECT_FALSE(user->config.net.restricted);
+
   auto tap = parse({"--net", "tap,ifname=vmtap0", "--no-ioeventfd"});
   ASSERT_TRUE(tap.ok()) << tap.error().message;
   EXPECT_EQ(tap->config.net.kind, net::NetConfig::Kind::kTap);
@@ -96,6 +101,7 @@ TEST(CommandLine, BadNetFormsNameNet) {
            {"--net", "user,foo=1"},
            {"--net", "user,hostfwd=tcp:8080"},
            {"--net", "user,hostfwd=tcp:8080-:99999"},
+           {"--net", "user,restrict=maybe"},
            {"--net", "tap"},
            {"--net", "none,ifname=x"},
            {"--net", "user", "--net", "none"},
@@ -154,6 +160,14 @@ TEST_F(ConfigFileTest, NetKeys) {
   auto overridden = parse({"--config", path, "--net", "none"});
   ASSERT_TRUE(overridden.ok());
   EXPECT_EQ(overridden->config.net.kind, net::NetConfig::Kind::kNone);
+
+  path = write("net = \"user,restrict=on\"\n");
+  auto restricted = parse({"--config", path});
+  ASSERT_TRUE(restricted.ok()) << restricted.error().message;
+  EXPECT_TRUE(restricted->config.net.restricted);
+  path = write("net = \"user,restrict=true\"\n");
+  EXPECT_NE(error_of({"--config", path}).find("key 'net': --net user: restrict='true' (expected restrict=on or restrict=off)"),
+            std::string::npos);
 
   path = write("net = \"tap\"\n");
   std::string message = error_of({"--config", path});

@@ -2,13 +2,21 @@
 // SlirpBackend on an io_context whose thread is confined as the device
 // thread (and, same tables, as the shared-memory poller) carries a guest's
 // ARP, ping, UDP to a host socket, a TCP connection to a host server with
-// data both ways, and a connection from the host through a host forward.
+// data both ways, and a connection from the host through a host forward;
+// DNS forwarded to the host's resolver, which no confined thread may read
+// (it is read before confinement); and a restrict=on network, which lets
+// the guest reach nothing but the host forwards.
 // A call the filter lacked would kill this test process (SIGSYS).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -16,6 +24,8 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -25,6 +35,7 @@
 #include "tests/unit/seccomp/guest_frames.h"
 #include "tests/unit/virtio/test_frames.h"
 #include "virtio/net/backend/slirp_backend.h"
+#include "virtio/net/backend/slirp_resolver.h"
 #include "vmm/seccomp/thread_filters.h"
 
 namespace vmm::seccomp::testing {
@@ -68,8 +79,9 @@ class FrameQueue : public net::FrameReceiver {
 // The backend's loop on a thread of its own, confined before it runs.
 class ConfinedSlirp {
  public:
-  ConfinedSlirp(ThreadKind kind, const ThreadFilters& filters, std::vector<net::HostForward> forwards = {}) {
-    auto backend = net::SlirpBackend::create(forwards);
+  ConfinedSlirp(ThreadKind kind, const ThreadFilters& filters, std::vector<net::HostForward> forwards = {},
+                net::GuestReach reach = net::GuestReach::kOutside) {
+    auto backend = net::SlirpBackend::create(forwards, reach);
     EXPECT_TRUE(backend.ok()) << backend.error().message;
     backend_ = std::move(*backend);
     EXPECT_TRUE(backend_->attach(context_, frames).ok());
@@ -107,21 +119,24 @@ class ConfinedSlirp {
   std::thread thread_;
 };
 
-// A host socket on 127.0.0.1, port picked by the kernel.
+// A host socket on 127.0.0.1 (or another loopback address), port picked by
+// the kernel.
 struct HostSocket {
-  explicit HostSocket(int type) : fd(socket(AF_INET, type | SOCK_CLOEXEC, 0)) {
+  explicit HostSocket(int type, uint32_t address = INADDR_LOOPBACK, uint16_t at_port = 0)
+      : fd(socket(AF_INET, type | SOCK_CLOEXEC, 0)) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_addr.s_addr = htonl(address);
+    addr.sin_port = htons(at_port);
     EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     socklen_t length = sizeof addr;
     getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
     port = ntohs(addr.sin_port);
   }
   ~HostSocket() { close(fd); }
-  bool readable() const {
+  bool readable(std::chrono::milliseconds within = kWait) const {
     pollfd p{fd, POLLIN, 0};
-    return poll(&p, 1, int(std::chrono::milliseconds(kWait).count())) == 1;
+    return poll(&p, 1, int(within.count())) == 1;
   }
   int fd;
   uint16_t port;
@@ -242,6 +257,177 @@ TEST_P(ConfinedNetwork, HostConnectsThroughAHostForward) {
   });
   EXPECT_TRUE(syn);
   close(client);
+}
+
+// restrict=on: the guest's datagrams and connections to the host go
+// nowhere; slirp still answers for its own addresses, and a host forward
+// still carries a connection in. (DNS: RestrictedNetworkForwardsNoDns.)
+TEST_P(ConfinedNetwork, RestrictedNetworkReachesOnlyWhatHostForwardsOpen) {
+  uint16_t forwarded_port = HostSocket(SOCK_STREAM).port;  // free a moment ago
+  net::HostForward forward{net::Protocol::kTcp, INADDR_LOOPBACK, forwarded_port, nt::kGuestIp, 7001};
+  ConfinedSlirp slirp(GetParam(), *filters_, {forward}, net::GuestReach::kForwardsOnly);
+  net::MacAddress gateway = slirp.announce_guest();
+  ASSERT_TRUE(slirp.confined());
+
+  HostSocket udp_server(SOCK_DGRAM);
+  HostSocket tcp_server(SOCK_STREAM);
+  ASSERT_EQ(listen(tcp_server.fd, 1), 0);
+  const std::string text = "let me out";
+  std::span payload(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  slirp.guest_sends(udp_frame({kGuestMac, gateway, nt::kGuestIp, nt::kHostIp, 40000, udp_server.port}, payload));
+  slirp.guest_sends(tcp_frame({kGuestMac, gateway, nt::kGuestIp, nt::kHostIp, 40002, tcp_server.port}, 1000, 0, kTcpSyn));
+  // Frames are handled in order, each at once: once the ping of slirp's own
+  // address is answered, anything let out would be on its way.
+  std::vector<uint8_t> data{1, 2, 3};
+  slirp.guest_sends(nt::icmp_echo_request(kGuestMac, gateway, nt::kGuestIp, nt::kHostIp, 7, 1, data));
+  EXPECT_TRUE(slirp.frames.take([](const Frame& f) {
+    return nt::be16(f, nt::kEtherTypeAt) == nt::kEtherTypeIpv4 && f[nt::kIpProtocolAt] == nt::kIpProtoIcmp;
+  }));
+  EXPECT_FALSE(udp_server.readable(300ms)) << "a datagram to 10.0.2.2 reached the host";
+  EXPECT_FALSE(tcp_server.readable(0ms)) << "a connection to 10.0.2.2 reached the host";
+
+  int client = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(forwarded_port);
+  connect(client, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  auto syn = slirp.frames.take([](const Frame& f) {
+    auto ip = read_ipv4(f);
+    return ip && ip->protocol == 6 && ip->dst_port == 7001 && ip->flags == kTcpSyn;
+  });
+  ASSERT_TRUE(syn) << "the host forward no longer reaches the guest";
+  // The guest's side of the forwarded connection gets through both ways.
+  Ipv4Frame opening = *read_ipv4(*syn);
+  Endpoints guest{kGuestMac, gateway, nt::kGuestIp, opening.src_ip, 7001, opening.src_port};
+  slirp.guest_sends(tcp_frame(guest, 5000, opening.seq + 1, kTcpSyn | kTcpAck));
+  const std::string hello = "from the guest";
+  slirp.guest_sends(tcp_frame(guest, 5001, opening.seq + 1, kTcpAck | kTcpPsh,
+                              std::span(reinterpret_cast<const uint8_t*>(hello.data()), hello.size())));
+  pollfd p{client, POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 5000), 1);
+  char buffer[32] = {};
+  EXPECT_EQ(read(client, buffer, sizeof buffer), ssize_t(hello.size()));
+  EXPECT_EQ(std::string(buffer, hello.size()), hello);
+  close(client);
+}
+
+// ---- DNS: the host's resolver, read before confinement ----
+
+// This process's own /etc/resolv.conf, bind-mounted in a private mount
+// namespace (the host's file is untouched), and a network namespace of its
+// own, whose loopback the test's nameserver listens on at port 53 (the only
+// port libslirp forwards DNS to). False where namespaces are not allowed.
+bool use_own_resolver_config(const std::string& path, const std::string& text) {
+  constexpr int kNamespaces = CLONE_NEWNS | CLONE_NEWNET;
+  if (unshare(kNamespaces) != 0 && unshare(CLONE_NEWUSER | kNamespaces) != 0) return false;
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+  FILE* file = std::fopen(path.c_str(), "w");
+  if (!file) return false;
+  std::fputs(text.c_str(), file);
+  std::fclose(file);
+  if (mount(path.c_str(), "/etc/resolv.conf", nullptr, MS_BIND, nullptr) != 0) return false;
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ifreq lo{};
+  std::strcpy(lo.ifr_name, "lo");
+  bool up = ioctl(s, SIOCGIFFLAGS, &lo) == 0 && (lo.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &lo) == 0);
+  close(s);
+  return up;
+}
+
+bool can_use_own_resolver_config(const std::string& path) {
+  pid_t child = fork();
+  if (child == 0) _exit(use_own_resolver_config(path, "nameserver 127.0.0.2\n") ? 0 : 1);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+constexpr uint32_t kTestResolver = 0x7f000002;  // 127.0.0.2, on the host's loopback
+
+// The guest's datagram to 10.0.2.3:53 goes to the first nameserver of
+// /etc/resolv.conf and its answer comes back from 10.0.2.3. Then the file
+// changes: libslirp's attempt to re-read it fails (EACCES) without harm.
+int dns_round_trip(ThreadKind kind, const ThreadFilters& filters, const std::string& config_path) {
+  HostSocket resolver(SOCK_DGRAM, kTestResolver, 53);
+  if (resolver.port != 53) return 8;
+  ConfinedSlirp slirp(kind, filters);
+  net::MacAddress gateway = slirp.announce_guest();
+  if (!slirp.confined()) return 2;
+  const std::string query = "query";
+  std::span payload(reinterpret_cast<const uint8_t*>(query.data()), query.size());
+  slirp.guest_sends(udp_frame({kGuestMac, gateway, nt::kGuestIp, net::kUserDnsAddr, 40053, resolver.port}, payload));
+  if (!resolver.readable()) return 3;  // went elsewhere, e.g. 127.0.0.1
+  char buffer[64];
+  sockaddr_in from{};
+  socklen_t from_length = sizeof from;
+  ssize_t n = recvfrom(resolver.fd, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &from_length);
+  if (n != ssize_t(query.size())) return 4;
+  if (sendto(resolver.fd, "answer", 6, 0, reinterpret_cast<sockaddr*>(&from), from_length) != 6) return 5;
+  auto answer = slirp.frames.take([](const Frame& f) {
+    auto ip = read_ipv4(f);
+    return ip && ip->protocol == 17 && ip->dst_port == 40053;
+  });
+  if (!answer || read_ipv4(*answer)->src_ip != net::kUserDnsAddr) return 6;
+
+  FILE* file = std::fopen(config_path.c_str(), "a");
+  std::fputs("nameserver 127.0.0.3\n", file);
+  std::fclose(file);
+  std::this_thread::sleep_for(1100ms);  // past libslirp's once-a-second check
+  slirp.guest_sends(udp_frame({kGuestMac, gateway, nt::kGuestIp, net::kUserDnsAddr, 40054, resolver.port}, payload));
+  std::vector<uint8_t> data{1};
+  slirp.guest_sends(nt::icmp_echo_request(kGuestMac, gateway, nt::kGuestIp, nt::kHostIp, 9, 2, data));
+  bool alive = slirp.frames.take([](const Frame& f) {
+    return nt::be16(f, nt::kEtherTypeAt) == nt::kEtherTypeIpv4 && f[nt::kIpProtocolAt] == nt::kIpProtoIcmp;
+  }).has_value();
+  return alive ? 0 : 7;
+}
+
+// restrict=on forwards no DNS either (libslirp's udp_input lets only DHCP
+// and TFTP through). libslirp knows the nameserver all the same (a
+// restricted network alone would not have it read), so that only the
+// restriction stops the query.
+int restricted_dns_goes_nowhere(ThreadKind kind, const ThreadFilters& filters) {
+  HostSocket resolver(SOCK_DGRAM, kTestResolver, 53);
+  if (resolver.port != 53) return 8;
+  net::load_host_resolver_into_slirp();
+  ConfinedSlirp slirp(kind, filters, {}, net::GuestReach::kForwardsOnly);
+  net::MacAddress gateway = slirp.announce_guest();
+  if (!slirp.confined()) return 2;
+  const std::string query = "query";
+  std::span payload(reinterpret_cast<const uint8_t*>(query.data()), query.size());
+  slirp.guest_sends(udp_frame({kGuestMac, gateway, nt::kGuestIp, net::kUserDnsAddr, 40053, 53}, payload));
+  return resolver.readable(500ms) ? 3 : 0;
+}
+
+TEST_P(ConfinedNetwork, DnsGoesToTheHostsResolverReadBeforeConfinement) {
+  ThreadKind kind = GetParam();
+  std::string path = ::testing::TempDir() + "confined_network_resolv_" + std::string(thread_kind_name(kind));
+  if (!can_use_own_resolver_config(path)) GTEST_SKIP() << "no private mount namespace here (unshare refused)";
+  // A fresh process (re-executed, not forked): libslirp keeps the
+  // nameserver it read in a global, and this one has read it already.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        if (!use_own_resolver_config(path, "nameserver 127.0.0.2\n")) _exit(1);
+        _exit(dns_round_trip(kind, *filters_, path));
+      },
+      ::testing::ExitedWithCode(0), "");
+  std::remove(path.c_str());
+}
+
+TEST_P(ConfinedNetwork, RestrictedNetworkForwardsNoDns) {
+  ThreadKind kind = GetParam();
+  std::string path = ::testing::TempDir() + "confined_network_resolv_restricted_" + std::string(thread_kind_name(kind));
+  if (!can_use_own_resolver_config(path)) GTEST_SKIP() << "no private mount namespace here (unshare refused)";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        if (!use_own_resolver_config(path, "nameserver 127.0.0.2\n")) _exit(1);
+        _exit(restricted_dns_goes_nowhere(kind, *filters_));
+      },
+      ::testing::ExitedWithCode(0), "");
+  std::remove(path.c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(DeviceAndPoller, ConfinedNetwork,

@@ -133,6 +133,44 @@ TEST(NetOption, MalformedFormsNameNet) {
   }
 }
 
+TEST(NetOption, RestrictIsOnOrOff) {
+  auto plain = parse_net_option("user");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->restricted);  // QEMU's default: the guest reaches outside
+
+  auto on = parse_net_option("user,restrict=on,hostfwd=tcp:2222-:22");
+  ASSERT_TRUE(on.ok()) << on.error().message;
+  EXPECT_TRUE(on->restricted);
+  EXPECT_EQ(on->host_forwards.size(), 1u);
+
+  auto kindless = parse_net_option("restrict=on");  // user is the default kind
+  ASSERT_TRUE(kindless.ok()) << kindless.error().message;
+  EXPECT_EQ(kindless->kind, NetConfig::Kind::kUser);
+  EXPECT_TRUE(kindless->restricted);
+
+  auto last_wins = parse_net_option("user,restrict=on,restrict=off");  // as QEMU's options
+  ASSERT_TRUE(last_wins.ok());
+  EXPECT_FALSE(last_wins->restricted);
+}
+
+TEST(NetOption, RestrictTakesNothingButOnOrOff) {
+  const BadForward cases[] = {
+      {"user,restrict=yes", "--net user: restrict='yes' (expected restrict=on or restrict=off)"},
+      {"user,restrict=", "--net user: restrict='' (expected restrict=on or restrict=off)"},
+      {"user,restrict=ON", "restrict='ON'"},
+      {"user,restrict=1", "restrict='1'"},
+      {"user,restrict", "--net user: unknown option 'restrict'"},
+      {"tap,ifname=t0,restrict=on", "--net tap: unknown option 'restrict=on'"},
+      {"none,restrict=on", "--net none: takes no options"},
+  };
+  for (const auto& c : cases) {
+    auto parsed = parse_net_option(c.text);
+    ASSERT_FALSE(parsed.ok()) << c.text;
+    EXPECT_NE(parsed.error().message.find(c.complaint), std::string::npos)
+        << c.text << ": " << parsed.error().message;
+  }
+}
+
 TEST(NetOption, SameHostPortForTcpAndUdpIsFine) {
   EXPECT_TRUE(parse_net_option("user,hostfwd=tcp:5000-:5000,hostfwd=udp:5000-:5000").ok());
 }

@@ -23,10 +23,22 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+// on or off, as QEMU spells restrict=; nothing else (a typo must not leave
+// the guest unrestricted).
+Result<bool> parse_restrict(std::string_view value) {
+  if (value == "on") return true;
+  if (value == "off") return false;
+  return make_error("--net user: restrict='" + std::string(value) + "' (expected restrict=on or restrict=off)");
+}
+
 Result<void> add_user_option(std::string_view option, NetConfig& config) {
+  if (starts_with(option, "restrict=")) {
+    config.restricted = VMM_TRY(parse_restrict(option.substr(9)));
+    return ok();
+  }
   if (!starts_with(option, "hostfwd="))
     return make_error("--net user: unknown option '" + std::string(option) +
-                      "' (expected hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT)");
+                      "' (expected hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT or restrict=on|off)");
   HostForward forward = VMM_TRY(parse_host_forward(option.substr(8)));
   for (const HostForward& other : config.host_forwards)
     if (other.protocol == forward.protocol && other.host_addr == forward.host_addr &&

@@ -1,5 +1,7 @@
 #include "virtio/net/backend/slirp_backend.h"
 
+#include "virtio/net/backend/slirp_resolver.h"
+
 #include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
@@ -19,10 +21,10 @@ in_addr to_in_addr(uint32_t host_order) {
 }
 
 // IPv4 only (the bundled guest has no IPv6).
-SlirpConfig user_network_config(const UserNetwork& network) {
+SlirpConfig user_network_config(const UserNetwork& network, GuestReach reach) {
   SlirpConfig config{};
   config.version = 4;  // the fields up to disable_dhcp; timer_new_opaque callbacks
-  config.restricted = 0;
+  config.restricted = reach == GuestReach::kForwardsOnly;
   config.in_enabled = true;
   config.vnetwork = to_in_addr(network.network);
   config.vnetmask = to_in_addr(network.netmask);
@@ -65,9 +67,11 @@ SlirpBackend::~SlirpBackend() {
 }
 
 Result<std::unique_ptr<SlirpBackend>> SlirpBackend::create(
-    const UserNetwork& network, const std::vector<HostForward>& forwards) {
+    const UserNetwork& network, const std::vector<HostForward>& forwards, GuestReach reach) {
+  // A restricted network forwards no DNS: it needs no resolver.
+  if (reach == GuestReach::kOutside) load_host_resolver_into_slirp();
   std::unique_ptr<SlirpBackend> backend(new SlirpBackend(network));
-  SlirpConfig config = user_network_config(network);
+  SlirpConfig config = user_network_config(network, reach);
   backend->slirp_.reset(slirp_new(&config, &kCallbacks, backend.get()));
   if (!backend->slirp_)
     return make_error(std::string(network.option) + ": libslirp could not set up the network");

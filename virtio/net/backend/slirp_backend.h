@@ -42,17 +42,35 @@ inline constexpr UserNetwork kShmemUserNetwork = {kShmemNetwork,  // 10.0.3.0/24
                                                   kShmemGuestAddr,  // 10.0.3.15: the first DHCP lease
                                                   "--shmem"};
 
+// What the guest may reach through the network.
+enum class GuestReach {
+  // QEMU's default: any address outside (through host sockets), the host's
+  // loopback as 10.0.2.2, DNS forwarded to the host's resolver.
+  kOutside,
+  // restrict=on (libslirp's SlirpConfig.restricted): slirp answers ARP,
+  // DHCP and pings of its own addresses, and carries the connections host
+  // forwards open into the guest; every other packet the guest sends is
+  // dropped without an answer, DNS and 10.0.2.2 (the host's loopback)
+  // included.
+  kForwardsOnly,
+};
+
 class SlirpBackend final : public NetBackend {
  public:
   static constexpr size_t kMaxHeldFrames = 256;
 
   // Sets up the stack and listens on every forwarded host port; errors name
-  // the network's option and the failing forward.
+  // the network's option and the failing forward. An unrestricted network
+  // first has libslirp read the host's resolver configuration
+  // (slirp_resolver.h): create() runs before the network's thread is
+  // confined.
   static Result<std::unique_ptr<SlirpBackend>> create(const UserNetwork& network,
-                                                      const std::vector<HostForward>& forwards);
+                                                      const std::vector<HostForward>& forwards,
+                                                      GuestReach reach = GuestReach::kOutside);
   // `--net user`'s network.
-  static Result<std::unique_ptr<SlirpBackend>> create(const std::vector<HostForward>& forwards) {
-    return create(kNetUserNetwork, forwards);
+  static Result<std::unique_ptr<SlirpBackend>> create(const std::vector<HostForward>& forwards,
+                                                      GuestReach reach = GuestReach::kOutside) {
+    return create(kNetUserNetwork, forwards, reach);
   }
   ~SlirpBackend() override;
   SlirpBackend(const SlirpBackend&) = delete;
