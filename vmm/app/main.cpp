@@ -14,6 +14,7 @@
 #include "virtio/net/backend/slirp_backend.h"
 #include "vmm/app/bundled_guest.h"
 #include "vmm/app/end_by_signal.h"
+#include "vmm/app/guest_symbolizer.h"
 #include "vmm/app/vm.h"
 #include "vmm/cli/command_line.h"
 #include "vmm/core/exit_status.h"
@@ -120,6 +121,7 @@ int run(const std::vector<std::string>& args, int* stop_signal) {
   auto vm = Vm::create(config, **kvm, std::move(*memory), kernel->entry_gpa, std::move(*net_backend),
                        std::move(shmem_backend));
   if (!vm.ok()) return fail(kStatusVmmError, vm.error().message);
+  (*vm)->name_guest_addresses(guest_symbolizer(image));
   auto filters = compile_filters(config);
   if (!filters.ok()) return fail(kStatusVmmError, filters.error().message);
   auto stats_json = open_stats_json(config.stats_json_path);

@@ -161,7 +161,7 @@ VmStats Vm::run(const seccomp::ThreadFilters* filters) {
   // started, and a stop requested earlier is seen by each loop on entry.
   for (size_t i = 0; i < vcpus_.size(); ++i)
     vcpu_threads_.push_back(std::make_unique<VcpuThread>(VcpuDeps{
-        vcpu_for_thread(i, filters), pio_bus_, mmio_bus_, *counters_[i], unmapped_, lifecycle_}));
+        vcpu_for_thread(i, filters), pio_bus_, mmio_bus_, *counters_[i], unmapped_, lifecycle_, guest_symbolizer_}));
   lifecycle_.set_kicker([this] { kick_all(); });
   if (lifecycle_.stopping()) kick_all();
   // Last, once it has created every thread: a thread created later would

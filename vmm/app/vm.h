@@ -47,6 +47,9 @@ class Vm {
   // that filter (vmm/seccomp/policy_main.cpp).
   VmStats run(const seccomp::ThreadFilters* filters = nullptr);
 
+  // Names guest addresses in the vCPUs' fault reports; call before run().
+  void name_guest_addresses(GuestSymbolizer symbolize) { guest_symbolizer_ = std::move(symbolize); }
+
  private:
   Vm(const VmConfig& config, GuestMemory memory);
   Result<void> add_shmem(std::unique_ptr<net::NetBackend> backend);
@@ -70,6 +73,7 @@ class Vm {
   std::vector<std::unique_ptr<KvmVcpu>> vcpus_;
   std::vector<std::unique_ptr<VcpuExitCounters>> counters_;
   UnmappedAccessLog unmapped_;
+  GuestSymbolizer guest_symbolizer_;
   Bus pio_bus_{"pio"};
   Bus mmio_bus_{"mmio"};
   FdOutputSink console_{1};

@@ -9,6 +9,7 @@
 
 #include "vmm/loader/checked_range.h"
 #include "vmm/loader/elf_image.h"
+#include "vmm/loader/function_name.h"
 
 namespace vmm::loader {
 
@@ -33,7 +34,7 @@ Result<std::vector<ElfSymbol>> read_functions(std::span<const uint8_t> image, co
     Elf64_Sym sym;
     std::memcpy(&sym, image.data() + symtab.offset + at, sizeof sym);
     if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_value == 0) continue;
-    functions.push_back({sym.st_value, sym.st_size, name_at(names, sym.st_name)});
+    functions.push_back({sym.st_value, sym.st_size, readable_function_name(name_at(names, sym.st_name))});
   }
   return functions;
 }

@@ -16,7 +16,7 @@ namespace vmm::loader {
 struct ElfSymbol {
   uint64_t address;
   uint64_t size;  // 0: unknown, taken to reach the next symbol
-  std::string name;
+  std::string name;  // C++ names demangled, without parameters (function_name.h)
 };
 
 class ElfSymbolTable {

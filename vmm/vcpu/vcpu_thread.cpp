@@ -64,6 +64,8 @@ void run_vcpu_loop(const VcpuDeps& deps) {
     ExitOutcome outcome = handle_exit(*run, deps.vcpu.run_area_size(), context);
     if (outcome.action == ExitAction::kContinue) continue;
     std::string reason = "vcpu " + std::to_string(context.vcpu) + ": " + outcome.message;
+    if (auto details = internal_error_details(deps.vcpu, *run, deps.symbolize); !details.empty())
+      reason += "\n  " + details;
     if (outcome.action != ExitAction::kGuestStopped)
       reason += "\n  " + describe_vcpu_state(deps.vcpu);
     deps.lifecycle.request_stop(status_for(outcome.action), reason);

@@ -12,6 +12,7 @@
 #include "vmm/bus/bus.h"
 #include "vmm/core/vm_lifecycle.h"
 #include "vmm/kvm/kvm.h"
+#include "vmm/vcpu/emulation_failure.h"
 #include "vmm/vcpu/exit_counters.h"
 #include "vmm/vcpu/exit_dispatch.h"
 
@@ -24,6 +25,9 @@ struct VcpuDeps {
   VcpuExitCounters& counters;
   UnmappedAccessLog& unmapped;
   VmLifecycle& lifecycle;
+  // Names guest addresses in fault reports (vmm/vcpu/emulation_failure.h);
+  // none: addresses are printed bare.
+  GuestSymbolizer symbolize = nullptr;
 };
 
 // The loop itself, callable without a thread (unit tests drive it with a

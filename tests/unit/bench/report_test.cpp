@@ -261,44 +261,169 @@ TEST(ExitsCsv, QuotesCommasAndQuotes) {
   if (!open.empty()) return ::testing::AssertionFailure() << "<" << open.back() << "> never closed";
   return ::testing::AssertionSuccess();
 }
+// One bar of the chart as drawn: its <g class="bar"> attributes and segments.
+struct DrawnSegment {
+  std::string cls, cause, fill;
+  double per_call = 0, width = 0;
+};
+struct DrawnBar {
+  std::string call, path, total, label;
+  std::vector<DrawnSegment> segments;
+};
 
-std::vector<double> bar_widths(const std::string& svg) {
-  std::vector<double> widths;
-  std::regex bar(R"re(<rect class="bar"[^>]* width="([0-9.]+)")re");
-  for (std::sregex_iterator it(svg.begin(), svg.end(), bar), end; it != end; ++it)
-    widths.push_back(std::stod((*it)[1]));
-  return widths;
+// XML's five entities back to their characters, as a parser would.
+std::string unescaped(std::string text) {
+  for (auto [entity, c] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}})
+    for (size_t at = text.find(entity); at != std::string::npos; at = text.find(entity, at + 1))
+      text.replace(at, std::string(entity).size(), c);
+  return text;
+}
+
+std::vector<DrawnBar> drawn_bars(const std::string& svg) {
+  std::vector<DrawnBar> bars;
+  std::regex bar_re(R"re(<g class="bar" data-call="([^"]*)" data-path="([^"]*)" data-total="([^"]*)">([^]*?)</g>)re");
+  std::regex segment_re(
+      R"re(<rect class="(segment[^"]*)" x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)" height="[0-9.]+" )re"
+      R"re(fill="([^"]*)" data-cause="([^"]*)" data-per-call="([^"]*)")re");
+  std::regex label_re(R"re(<text [^>]*>([^<]*)</text>\n$)re");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), bar_re), end; it != end; ++it) {
+    DrawnBar bar{unescaped((*it)[1]), unescaped((*it)[2]), (*it)[3], "", {}};
+    std::string body = (*it)[4];
+    for (std::sregex_iterator s(body.begin(), body.end(), segment_re); s != end; ++s)
+      bar.segments.push_back({(*s)[1], unescaped((*s)[4]), (*s)[3], std::stod((*s)[5]), std::stod((*s)[2])});
+    std::smatch label;
+    if (std::regex_search(body, label, label_re)) bar.label = unescaped(label[1]);
+    bars.push_back(std::move(bar));
+  }
+  return bars;
+}
+
+double drawn_sum(const std::vector<DrawnSegment>& segments, double DrawnSegment::*field) {
+  double sum = 0;
+  for (const auto& s : segments) sum += s.*field;
+  return sum;
+}
+
+CauseFigure measured_cause(const char* cause, double per_call) {
+  return {cause, per_call, "source of " + std::string(cause), ""};
+}
+
+// sample() with KVM's count on every path and an attribution on each
+// result: socket's virtio bar has every cause measured but leaves a rest,
+// its shmem bar a page-fault column whose tracepoint was silent.
+ExitsReport attributed_sample() {
+  ExitsReport report = sample();
+  for (auto& r : report.results) {
+    r.kvm_exits_all = r.path == "virtio" ? 3.5 : 6.25;
+    ExitAttribution a;
+    a.method = "other tracepoints (kvm_exit silent)";
+    a.causes = {measured_cause("device", r.path == "virtio" ? 1.0 : 0.0), measured_cause("interrupts+timers", 0.25),
+                measured_cause("page faults", 0.0), measured_cause("user->kernel", 1.0),
+                measured_cause("emulation batches", r.path == "virtio" ? 1.0 : 4.0)};
+    r.attribution = a;
+  }
+  CauseFigure& silent = report.results[1].attribution->causes[2];
+  silent.per_call.reset();
+  silent.note = "silent: kvm_page_fault fired 0 times while KVM's pf_taken rose by 12";
+  return report;
 }
 
 TEST(ExitsSvg, WellFormedSelfContainedChartWithOneBarPerResult) {
   std::string svg = exits_svg_chart(sample());
   EXPECT_TRUE(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_TRUE(well_formed(svg));
-  EXPECT_EQ(count(svg, "<rect class=\"bar\""), 4u);
+  EXPECT_EQ(count(svg, "<g class=\"bar\""), 4u);
   EXPECT_EQ(count(svg, "<text"), count(svg, "</text>"));
-  EXPECT_NE(svg.find("VM exits per call (all vCPUs), 1000 iterations"), std::string::npos);
+  EXPECT_NE(svg.find("KVM exits per call by cause, per path: 1000 iterations, smp 2"), std::string::npos);
+  EXPECT_NE(svg.find(">KVM exits per call (all vCPUs)<"), std::string::npos);  // the axis title
   for (const char* label : {">socket<", ">send udp 64B<", ">virtio<", ">shmem<"})
     EXPECT_NE(svg.find(label), std::string::npos) << label;
-  for (const char* external : {"<script", "<style", "href", "@import", "url("})
+  for (const char* external : {"<script", "<style", "href", "@import"})
     EXPECT_EQ(svg.find(external), std::string::npos) << external;
+  EXPECT_FALSE(std::regex_search(svg, std::regex(R"(url\((?!#))"))) << "a url() that is not a fragment of the file";
 }
 
-TEST(ExitsSvg, BarLengthIsProportionalToExitsPerCall) {
-  auto widths = bar_widths(exits_svg_chart(sample()));
-  ASSERT_EQ(widths.size(), 4u);
-  ASSERT_GT(widths[1], 0);
-  EXPECT_NEAR(widths[0] / widths[1], 2.0, 1e-3);  // socket: virtio 2.0, shmem 1.0
-  EXPECT_DOUBLE_EQ(widths[0], widths[2]);
+TEST(ExitsSvg, SegmentsSumToKvmsCountPerCallAndPath) {
+  auto bars = drawn_bars(exits_svg_chart(attributed_sample()));
+  ASSERT_EQ(bars.size(), 4u);
+  double pixels_per_exit = 0;
+  for (const auto& bar : bars) {
+    SCOPED_TRACE(bar.call + " on " + bar.path);
+    double total = std::stod(bar.total);
+    EXPECT_EQ(total, bar.path == "virtio" ? 3.5 : 6.25);
+    EXPECT_NEAR(drawn_sum(bar.segments, &DrawnSegment::per_call), total, 1e-9);
+    double width = drawn_sum(bar.segments, &DrawnSegment::width);
+    if (pixels_per_exit == 0) pixels_per_exit = width / total;
+    EXPECT_NEAR(width / total, pixels_per_exit, 0.01);  // one scale for every bar
+    for (const auto& s : bar.segments) EXPECT_NEAR(s.width, s.per_call * pixels_per_exit, 0.02) << s.cause;
+    EXPECT_TRUE(bar.label.starts_with(bar.path == "virtio" ? "3.50" : "6.25")) << bar.label;
+  }
+  // socket on virtio: the causes in the attribution's order, then the rest.
+  std::vector<std::string> causes;
+  for (const auto& s : bars[0].segments) causes.push_back(s.cause);
+  EXPECT_EQ(causes, (std::vector<std::string>{"device", "interrupts+timers", "page faults", "user->kernel",
+                                              "emulation batches", "unattributed"}));
+  EXPECT_DOUBLE_EQ(bars[0].segments.back().per_call, 0.25);
+  EXPECT_EQ(bars[0].segments.back().cls, "segment");  // a plain rest: every cause was measured
+}
+
+TEST(ExitsSvg, SilentCausesAreHatchedNotApplicableNeverZero) {
+  std::string svg = exits_svg_chart(attributed_sample());
+  EXPECT_TRUE(well_formed(svg));
+  auto bars = drawn_bars(svg);
+  const DrawnBar& shmem = bars[1];  // socket on shmem: page faults silent
+  ASSERT_EQ(shmem.path, "shmem");
+  for (const auto& s : shmem.segments) EXPECT_NE(s.cause, "page faults") << "drawn as if measured";
+  const DrawnSegment& rest = shmem.segments.back();
+  EXPECT_EQ(rest.cls, "segment unmeasured");
+  EXPECT_EQ(rest.fill, "url(#unmeasured)");
+  EXPECT_DOUBLE_EQ(rest.per_call, 6.25 - 5.25);
+  EXPECT_EQ(shmem.label, "6.25 (n/a: page faults)");
+  EXPECT_NE(svg.find("holding causes not measured: page faults (silent: kvm_page_fault fired 0 times"),
+            std::string::npos);  // the hatched segment's tooltip says why
+  EXPECT_NE(svg.find("<pattern id=\"unmeasured\""), std::string::npos);
+  // Where page faults were measured, as 0, they are a segment of width 0.
+  EXPECT_EQ(bars[0].segments[2].cause, "page faults");
+  EXPECT_EQ(bars[0].segments[2].width, 0);
+}
+
+TEST(ExitsSvg, LegendNamesEveryCauseTheRestAndNotApplicable) {
+  std::string svg = exits_svg_chart(attributed_sample());
+  std::vector<std::string> swatches;
+  std::regex swatch(R"re(<rect class="swatch"[^>]* data-cause="([^"]*)")re");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), swatch), end; it != end; ++it)
+    swatches.push_back(unescaped((*it)[1]));
+  EXPECT_EQ(swatches, (std::vector<std::string>{"device", "interrupts+timers", "page faults", "user->kernel",
+                                                "emulation batches", "unattributed", "n/a"}));
+  EXPECT_NE(svg.find(">n/a: causes not measured (silent or not traced), within KVM&apos;s rest<"), std::string::npos);
+  // Each cause's source once, under the axis.
+  EXPECT_NE(svg.find(">page faults: source of page faults; source of page faults (silent: kvm_page_fault"),
+            std::string::npos);
+  EXPECT_EQ(count(svg, ">device: source of device<"), 1u);
+}
+
+TEST(ExitsSvg, WithoutAttributionKvmsCountIsOneUnattributedSegment) {
+  ExitsReport report = sample();  // KVM's count on virtio only, no attribution
+  std::string svg = exits_svg_chart(report);
+  auto bars = drawn_bars(svg);
+  ASSERT_EQ(bars.size(), 4u);
+  ASSERT_EQ(bars[0].segments.size(), 1u);
+  EXPECT_EQ(bars[0].segments[0].cause, "unattributed");
+  EXPECT_EQ(bars[0].segments[0].per_call, 3.5);
+  EXPECT_EQ(bars[1].total, "n/a");  // shmem: KVM's count was not read
+  EXPECT_TRUE(bars[1].segments.empty());
+  EXPECT_EQ(bars[1].label, "n/a (KVM's count not read)");
+  EXPECT_NE(svg.find("no attribution by cause in this run"), std::string::npos);
 }
 
 TEST(ExitsSvg, ZeroBarsStillReadZeroOnAnAxisToOne) {
   ExitsReport report = sample();
-  for (auto& r : report.results) r.vmm_exits_all = 0;
+  for (auto& r : report.results) r.kvm_exits_all = 0;
   std::string svg = exits_svg_chart(report);
   EXPECT_TRUE(well_formed(svg));
   EXPECT_EQ(count(svg, ">0.00</text>"), 4u);
   EXPECT_NE(svg.find(">1</text>"), std::string::npos);  // the last tick
-  for (double width : bar_widths(svg)) EXPECT_EQ(width, 0);
+  for (const auto& bar : drawn_bars(svg)) EXPECT_EQ(drawn_sum(bar.segments, &DrawnSegment::width), 0);
   EXPECT_EQ(svg.find("nan"), std::string::npos);
   EXPECT_EQ(svg.find("inf"), std::string::npos);
 }

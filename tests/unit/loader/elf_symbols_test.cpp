@@ -24,6 +24,21 @@ TEST(ElfSymbols, FindsTheFunctionHoldingAnAddress) {
   EXPECT_EQ(table->describe(0x1000), "");
 }
 
+TEST(ElfSymbols, CxxNamesReadDemangledWithoutParameters) {
+  auto image = test::symtab_elf({{"_ZN3net3Tcp4sendEPKvm", 0xffffffff80101210, 0x40},
+                                 {"_Z10exec_imagePKcRK9ArgVectorPP12AddressSpacePmS7_", 0xffffffff8010af70, 0x10},
+                                 {"_ZNK3net4Pipe4sizeEv", 0xffffffff80102000, 0x10},
+                                 {"_ZN5TimerclEi", 0xffffffff80103000, 0x10},
+                                 {"_Zbroken", 0xffffffff80104000, 0x10}});
+  auto table = ElfSymbolTable::parse(image);
+  ASSERT_TRUE(table) << table.error().message;
+  EXPECT_EQ(table->describe(0xffffffff80101234), "net::Tcp::send+0x24");
+  EXPECT_EQ(table->describe(0xffffffff8010af70), "exec_image");
+  EXPECT_EQ(table->describe(0xffffffff80102004), "net::Pipe::size+0x4");  // a const member
+  EXPECT_EQ(table->describe(0xffffffff80103000), "Timer::operator()");
+  EXPECT_EQ(table->describe(0xffffffff80104000), "_Zbroken");  // not a valid mangling: as it is
+}
+
 TEST(ElfSymbols, NoSymbolTableIsAnEmptyTable) {
   auto image = test::symtab_elf({});
   auto table = ElfSymbolTable::parse(image);
