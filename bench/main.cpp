@@ -1,4 +1,4 @@
-// vmm-bench: measurements of this VMM (DESIGN.md §6; bench/README.md).
+// vmm-bench: measurements of this VMM (docs/ARCHITECTURE.md §8; bench/README.md).
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 

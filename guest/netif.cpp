@@ -1,7 +1,7 @@
 // The network interfaces: every virtio-net device the command line
 // announces becomes eth0, eth1, ...; its interrupt drains the receive queue
 // into the stack. Addresses: ip=ADDR/PREFIX and gw=ADDR for eth0, by default
-// the user backend's (10.0.2.15/24, gateway 10.0.2.2; DESIGN.md). The
+// the user backend's (10.0.2.15/24, gateway 10.0.2.2; docs/ARCHITECTURE.md §5). The
 // shared-memory device (shmem=SIZE@ADDR) becomes shm0, polled, with
 // shm_ip=ADDR/PREFIX (default 10.0.3.15/24: the VMM's second user network,
 // whose host side is 10.0.3.2).

@@ -1,5 +1,5 @@
 // Where the shared-memory device is: the "shmem=SIZE@ADDR" word of the
-// command line (DESIGN.md; the VMM also marks the range reserved in E820).
+// command line (docs/ARCHITECTURE.md §6; the VMM also marks the range reserved in E820).
 #pragma once
 
 #include <stdint.h>

@@ -25,7 +25,7 @@ struct GuestRegion {
 
 class GuestMemory {
  public:
-  // RAM of `ram_size` bytes laid out as DESIGN.md says: [0, min(size, 3 GiB))
+  // RAM of `ram_size` bytes laid out as docs/ARCHITECTURE.md §6 says: [0, min(size, 3 GiB))
   // and the rest from 4 GiB.
   static Result<GuestMemory> create(uint64_t ram_size);
 

@@ -1,5 +1,5 @@
 // The kinds of VMM thread and the allowlist each one runs under once it is
-// set up (DESIGN.md section 1):
+// set up (docs/ARCHITECTURE.md §3):
 //
 //   vcpu          KVM_RUN loop and exit dispatch, one per vCPU
 //   device        the Boost.Asio loop: ioeventfds, irqfds, network backend

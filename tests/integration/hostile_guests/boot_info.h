@@ -2,7 +2,7 @@
 // abi/platform.h): its command line, where its devices are, where RAM ends.
 //
 // The command line is QEMU microvm's form, which this VMM also uses
-// (DESIGN.md §2): `virtio_mmio.device=SIZE@ADDR:GSI` (SIZE decimal bytes or
+// (docs/ARCHITECTURE.md §6): `virtio_mmio.device=SIZE@ADDR:GSI` (SIZE decimal bytes or
 // with a K/M/G suffix: `4K@0xd0000000:5` here, `512@0xfeb00e00:12` from
 // QEMU), `shmem=SIZE@ADDR` for the shared-memory device, and `case=NAME`.
 #pragma once
