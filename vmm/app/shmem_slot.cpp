@@ -90,6 +90,7 @@ DeviceStats ShmemSlot::stats() const {
       {"rx_drops_no_buffer", backend.rx_dropped_no_buffer},
       {"rx_drops_backend_error", backend.rx_errors},
       {"tx_drops_backend_error", backend.tx_errors},
+      {"tx_drops_socket_budget", backend.tx_dropped_socket_budget},
       {"polls", s.polls},
       {"spin_ns", s.spin_ns},
       {"sleep_ns", s.sleep_ns},

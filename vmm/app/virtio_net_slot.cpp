@@ -70,6 +70,9 @@ DeviceStats VirtioNetSlot::stats() const {
                     {"rx_drops_ring_too_small", net.rx_dropped_ring_too_small},
                     {"rx_drops_backend_error", backend.rx_errors},
                     {"tx_drops_backend_error", net.tx_dropped_backend_error},
+                    // Of those, the frames the user backend refused: they would have
+                    // opened one host socket too many (slirp_backend.h).
+                    {"tx_drops_socket_budget", backend.tx_dropped_socket_budget},
                     {"tx_drops_malformed", net.tx_dropped_malformed},
                     {"rx_waits_for_buffers", net.rx_waits_for_buffers},
                     {"notifications", transport.notifications},

@@ -39,6 +39,7 @@ struct BackendCounters {
   uint64_t rx_dropped_no_buffer = 0;  // frames for the guest dropped: the receiver had no room
   uint64_t rx_errors = 0;             // frames lost to errors reading from the outside
   uint64_t tx_errors = 0;             // frames from the guest the backend failed to send
+  uint64_t tx_dropped_socket_budget = 0;  // frames from the guest that would have opened one host socket too many
 };
 
 class NetBackend {

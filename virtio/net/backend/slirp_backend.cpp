@@ -1,6 +1,7 @@
 #include "virtio/net/backend/slirp_backend.h"
 
 #include "virtio/net/backend/slirp_resolver.h"
+#include "virtio/net/backend/socket_opening_frame.h"
 
 #include <arpa/inet.h>
 #include <spdlog/spdlog.h>
@@ -104,6 +105,15 @@ SendResult SlirpBackend::send_frame(std::span<const uint8_t> frame) {
   // slirp takes an int length; the device bounds frames to 64 KiB, but the
   // interface does not promise that, so check rather than truncate.
   if (frame.size() > static_cast<size_t>(INT_MAX)) return SendResult::kDropped;
+  if (open_sockets_ >= kMaxHostSockets && may_open_host_socket(frame, network_.host, network_.dns)) {
+    dropped_socket_budget_.add();
+    if (log_once_socket_budget_) {
+      log_once_socket_budget_ = false;
+      spdlog::warn("{}: the guest holds {} host sockets, the most it may: dropping frames that would open more",
+                   network_.option, open_sockets_);
+    }
+    return SendResult::kDropped;
+  }
   slirp_input(slirp_.get(), frame.data(), static_cast<int>(frame.size()));
   if (poller_) poller_->schedule_refresh();  // a new connection may have a socket now
   return SendResult::kSent;
@@ -145,6 +155,7 @@ void SlirpBackend::deliver_held() {
 BackendCounters SlirpBackend::counters() const {
   BackendCounters counters;
   counters.rx_dropped_no_buffer = dropped_no_buffer_.get();
+  counters.tx_dropped_socket_budget = dropped_socket_budget_.get();
   return counters;
 }
 
@@ -175,8 +186,12 @@ void SlirpBackend::on_timer_mod(void* timer, int64_t expire_ms, void* opaque) {
 }
 
 // Sockets are found through slirp_pollfds_fill on every cycle instead.
-void SlirpBackend::on_register_poll_fd(int, void*) {}
-void SlirpBackend::on_unregister_poll_fd(int, void*) {}
+void SlirpBackend::on_register_poll_fd(int, void* opaque) { ++static_cast<SlirpBackend*>(opaque)->open_sockets_; }
+
+void SlirpBackend::on_unregister_poll_fd(int, void* opaque) {
+  size_t& open = static_cast<SlirpBackend*>(opaque)->open_sockets_;
+  if (open > 0) --open;
+}
 
 void SlirpBackend::on_notify(void* opaque) {
   auto* self = static_cast<SlirpBackend*>(opaque);

@@ -8,6 +8,14 @@
 // Frames for the guest that find the receiver without buffers are kept, in
 // order, up to kMaxHeldFrames; beyond that they are dropped and counted
 // (TCP retransmits them).
+//
+// The guest may not spend the VMM's file descriptors: libslirp opens a host
+// socket for each connection, UDP source port and outside ping the guest
+// starts, and tells us of each (register/unregister_poll_fd). Once
+// kMaxHostSockets are open, a frame that might open another
+// (socket_opening_frame.h) is dropped and counted until some close (UDP
+// sockets after 240 s idle, TCP once closed); connections already open go
+// on.
 #pragma once
 
 #include <libslirp.h>
@@ -58,6 +66,9 @@ enum class GuestReach {
 class SlirpBackend final : public NetBackend {
  public:
   static constexpr size_t kMaxHeldFrames = 256;
+  // Per network; two networks and the VMM's own descriptors stay well under
+  // the usual 1024 descriptors a process may hold.
+  static constexpr size_t kMaxHostSockets = 256;
 
   // Sets up the stack and listens on every forwarded host port; errors name
   // the network's option and the failing forward. An unrestricted network
@@ -110,6 +121,9 @@ class SlirpBackend final : public NetBackend {
   std::deque<std::vector<uint8_t>> held_;
   bool receiver_full_ = false;  // answered kNoBuffer; waiting for resume_receive()
   virtio::RelaxedCounter dropped_no_buffer_;
+  virtio::RelaxedCounter dropped_socket_budget_;
+  size_t open_sockets_ = 0;  // libslirp's host sockets, listeners included
+  bool log_once_socket_budget_ = true;
   SlirpTimers timers_;
   std::unique_ptr<SlirpPoller> poller_;
   std::unique_ptr<Slirp, SlirpDeleter> slirp_;  // last: cleaned up first, while timers exist
