@@ -27,8 +27,8 @@ void BenchMarker::write(const BusAccess& access, std::span<const uint8_t> data) 
   uint64_t now = monotonic_ns();
   {
     std::lock_guard lock(mutex_);
-    if (marks_.size() >= max_marks_) {
-      ++dropped_;
+    if (record_.closed()) {
+      record_.count_dropped();
       return;
     }
   }
@@ -37,21 +37,29 @@ void BenchMarker::write(const BusAccess& access, std::span<const uint8_t> data) 
   CounterSnapshot snapshot = snapshotter_();
   PhaseMark mark{phase, access.vcpu, now, std::move(snapshot.vcpus), std::move(snapshot.devices)};
   std::lock_guard lock(mutex_);
-  if (marks_.size() >= max_marks_) {
-    ++dropped_;
-    return;
-  }
-  marks_.push_back(std::move(mark));
+  record_.append(mark);
+}
+
+MarkRecord BenchMarker::take_record() {
+  std::lock_guard lock(mutex_);
+  MarkRecord taken(record_.limits());
+  std::swap(taken, record_);
+  return taken;
+}
+
+PhaseMark BenchMarker::mark(size_t i) const {
+  std::lock_guard lock(mutex_);
+  return record_.at(i);
+}
+
+size_t BenchMarker::size() const {
+  std::lock_guard lock(mutex_);
+  return record_.size();
 }
 
 uint64_t BenchMarker::dropped() const {
   std::lock_guard lock(mutex_);
-  return dropped_;
-}
-
-std::vector<PhaseMark> BenchMarker::marks() const {
-  std::lock_guard lock(mutex_);
-  return marks_;
+  return record_.dropped();
 }
 
 }  // namespace vmm

@@ -7,15 +7,19 @@
 // before the device sees it), so the difference of two marks on the same
 // vCPU counts exactly one marker exit: the closing one. PhaseMark records
 // which vCPU wrote it so an analysis can take that exit out (DESIGN.md §4).
+//
+// The port exists on every VM (a guest program can bracket a phase under
+// any `vmm --stats-json` run, not only under vmm-bench): what makes that
+// safe is that the record is bounded in bytes (vmm/stats/mark_record.h), and
+// once it is full a write costs a counter increment, no snapshot.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <vector>
 
 #include "vmm/bus/bus_device.h"
-#include "vmm/stats/vm_stats.h"
+#include "vmm/stats/mark_record.h"
 
 namespace vmm {
 
@@ -25,25 +29,24 @@ class BenchMarker : public BusDevice {
   // marking vCPU's thread.
   using Snapshotter = std::function<CounterSnapshot()>;
 
-  // A guest may write the port forever: the record keeps the first
-  // `max_marks` and counts the rest, so VMM memory stays bounded.
-  static constexpr size_t kDefaultMaxMarks = 65536;
-
-  explicit BenchMarker(Snapshotter snapshotter, size_t max_marks = kDefaultMaxMarks)
-      : snapshotter_(std::move(snapshotter)), max_marks_(max_marks) {}
+  explicit BenchMarker(Snapshotter snapshotter, MarkLimits limits = {})
+      : snapshotter_(std::move(snapshotter)), record_(limits) {}
 
   void read(const BusAccess& access, std::span<uint8_t> data) override;
   void write(const BusAccess& access, std::span<const uint8_t> data) override;
 
-  std::vector<PhaseMark> marks() const;
+  // The record so far, leaving an empty one: the VM takes it once every
+  // vCPU stopped (a move, so the marks are never held twice).
+  MarkRecord take_record();
+  // Mark `i` (tests).
+  PhaseMark mark(size_t i) const;
+  size_t size() const;
   uint64_t dropped() const;
 
  private:
   Snapshotter snapshotter_;
-  size_t max_marks_;
-  uint64_t dropped_ = 0;
   mutable std::mutex mutex_;
-  std::vector<PhaseMark> marks_;
+  MarkRecord record_;
 };
 
 }  // namespace vmm

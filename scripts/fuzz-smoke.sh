@@ -32,7 +32,8 @@ rm -rf "$probe"
 
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(virtqueue_fuzz mmio_transport_fuzz virtio_net_fuzz shmem_ring_fuzz pvh_loader_fuzz config_cli_fuzz)
+  targets=(virtqueue_fuzz mmio_transport_fuzz virtio_net_fuzz shmem_ring_fuzz pvh_loader_fuzz config_cli_fuzz
+           exit_dispatch_fuzz)
 fi
 
 cmake --preset fuzz -B "$BUILD_DIR" >/dev/null

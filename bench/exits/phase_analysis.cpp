@@ -13,7 +13,7 @@ namespace vmm::bench {
 namespace {
 
 // Every counter of one mark, flattened: "vmm" (all vCPUs), "vmm@N" (vCPU
-// N), "pio:DEVICE", "mmio:REGION", "kvm:STAT" (all vCPUs), "kvm:exits@N",
+// N), "pio:REGION", "mmio:REGION", "kvm:STAT" (all vCPUs), "kvm:exits@N",
 // "notify:DEVICE" (the device's notifications).
 using Counters = std::map<std::string, int64_t>;
 
@@ -23,17 +23,6 @@ struct Mark {
   uint64_t time_ns;
   Counters counters;
 };
-
-std::string port_device(uint16_t port) {
-  using namespace platform;
-  if (port >= kUartCom1Port && port < kUartCom1Port + 8) return "uart";
-  if (port == kDebugExitPort) return "debug-exit";
-  if (port >= kBenchMarkerPort && port < kBenchMarkerPort + 4) return "bench-marker";
-  if (port == kAcpiSleepControlPort || port == kAcpiSleepStatusPort) return "acpi-sleep";
-  char text[16];
-  std::snprintf(text, sizeof text, "port 0x%x", port);
-  return text;
-}
 
 int64_t number(const nlohmann::json& j) { return j.is_number() ? j.get<int64_t>() : 0; }
 
@@ -60,7 +49,7 @@ void add_vcpu(const nlohmann::json& vcpu, Counters& c, bool* kvm_seen) {
   c["vmm"] += total;
   c["vmm@" + id] += total;
   for (const auto& io : elements(member(vmm, "io")))
-    c["pio:" + port_device(static_cast<uint16_t>(number(member(io, "port"))))] += number(member(io, "count"));
+    c["pio:" + text(member(io, "region"))] += number(member(io, "count"));
   for (const auto& mmio : elements(member(vmm, "mmio")))
     c["mmio:" + text(member(mmio, "region"))] += number(member(mmio, "count"));
   const nlohmann::json& reasons = member(vmm, "by_reason");

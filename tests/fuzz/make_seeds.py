@@ -291,6 +291,50 @@ def cli_seeds():
     write("config_cli_fuzz", "values", u8(VALUES) + b"256MiB")
 
 
+class EX:  # exit_dispatch_fuzz.cpp, enum Op
+    PIO, MMIO, PORT_SWEEP, MMIO_SWEEP, MARK_STORM, OTHER_EXIT, RUN = range(7)
+
+
+def ex_pio(port, out, size_sel=0, data=0, count=1, offset_sel=0):
+    bits = (1 if out else 0) | (size_sel << 1) | ((count - 1) << 4)
+    return u8(EX.PIO) + u16(port) + u8(bits) + u32(data) + u8(offset_sel)
+
+
+def ex_mmio(where, addr, length, write, data=0):
+    return u8(EX.MMIO) + u8(where) + u64(addr) + u8(length) + u8(write) + u64(data)
+
+
+def ex_port_sweep(first, n, out): return u8(EX.PORT_SWEEP) + u16(first) + u16(n - 1) + u8(out)
+def ex_mmio_sweep(base, n, write): return u8(EX.MMIO_SWEEP) + u32(base) + u16(n - 1) + u8(write)
+def ex_mark_storm(n): return u8(EX.MARK_STORM) + u16(n - 1)
+
+
+def exit_dispatch_seeds():
+    t = "exit_dispatch_fuzz"
+    # Each device once: UART THR and LSR, debug-exit, ACPI sleep, the
+    # marker, the virtio-mmio identification registers and Status.
+    p = ex_pio(0x3f8, True, 0, ord("h")) + ex_pio(0x3fd, False) + ex_pio(0x3f8, True, 0, 0x6f6c6c65, count=4)
+    p += ex_pio(0x501, False) + ex_pio(0x601, False, 2) + ex_pio(0x520, False, 3)
+    p += ex_pio(0x520, True, 3, 0x10001) + ex_pio(0x520, True, 3, 0x20001)
+    p += ex_mmio(0, 0x0, 4, 0) + ex_mmio(0, 0x4, 4, 0) + ex_mmio(0, 0x8, 4, 0) + ex_mmio(0, 0x70, 4, 1, 1)
+    p += ex_mmio(0, 0x70, 4, 0) + u8(EX.RUN) + ex_pio(0x600, True, 0, 0x20) + ex_pio(0x501, True, 0, 0x10)
+    write(t, "each_device", p)
+    # Issue 15's guest within one input's 32,768 exits: ports 0-0x3fff read,
+    # 0x1000-0x4bff written, 512 MMIO reads where nothing is, 200 marks
+    # (sweeps of at most 1024).
+    p = b"".join(ex_port_sweep(first, 1024, 0) for first in range(0, 0x4000, 1024))
+    p += b"".join(ex_port_sweep(first, 1024, 1) for first in range(0x1000, 0x4c00, 1024))
+    p += ex_mmio_sweep(0, 512, 0)
+    write(t, "port_scan_marker_storm", p + ex_mark_storm(200))
+    write(t, "marker_storm", b"".join(ex_mark_storm(256) for _ in range(8)))
+    # What KVM never reports, and the exits that end a VM.
+    p = ex_pio(0x80, True, 5) + ex_pio(0x80, True, 7) + ex_pio(0x3f8, True, 3, offset_sel=250)
+    p += ex_mmio(1, 0, 8, 0) + ex_mmio(3, 0xfffffffffffffffc, 8, 1) + ex_mmio(2, 0, 0, 0) + ex_mmio(2, 0, 9, 1)
+    for reason in (5, 8, 9, 10, 17, 24, 255):
+        p += u8(EX.OTHER_EXIT) + u8(reason)
+    write(t, "odd_exits", p)
+
+
 def main():
     build_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     virtqueue_seeds()
@@ -299,6 +343,7 @@ def main():
     shmem_seeds()
     loader_seeds(build_dir)
     cli_seeds()
+    exit_dispatch_seeds()
 
 
 if __name__ == "__main__":

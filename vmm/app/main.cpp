@@ -53,7 +53,7 @@ int report(const VmConfig& config, const VmStats& stats, std::ofstream* stats_js
   if (config.print_stats) print_stats_table(stats, std::cout);
   std::cout.flush();
   if (stats_json) {
-    *stats_json << stats_to_json(stats);
+    write_stats_json(stats, *stats_json);
     if (!stats_json->flush())
       return fail(kStatusVmmError, "--stats-json: cannot write '" + *config.stats_json_path + "'");
   }

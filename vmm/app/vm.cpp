@@ -222,8 +222,8 @@ VmStats Vm::collect_stats() {
   stats.stop_signal = lifecycle_.stop_signal();
   stats.stop_reason = lifecycle_.reason();
   stats.vcpus = snapshot_vcpus();
-  stats.marks = marker_->marks();
-  stats.marks_dropped = marker_->dropped();
+  stats.marks = marker_->take_record();
+  stats.marks_dropped = stats.marks.dropped();
   stats.devices = device_stats();
   return stats;
 }

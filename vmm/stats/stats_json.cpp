@@ -1,4 +1,5 @@
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "vmm/stats/vm_stats.h"
 
@@ -16,7 +17,7 @@ nlohmann::json vmm_counts_json(const ExitCounts& counts) {
   for (const auto& [reason, n] : counts.by_reason) by_reason[exit_reason_name(reason)] = n;
   nlohmann::json io = nlohmann::json::array();
   for (const auto& [key, n] : counts.pio)
-    io.push_back({{"port", key.port}, {"direction", direction_name(key.direction, true)},
+    io.push_back({{"region", key.region}, {"direction", direction_name(key.direction, true)},
                   {"count", n}});
   nlohmann::json mmio = nlohmann::json::array();
   for (const auto& [key, n] : counts.mmio)
@@ -62,20 +63,19 @@ nlohmann::json device_counters_json(const std::vector<DeviceStats>& list) {
   return devices;
 }
 
-nlohmann::json marks_json(const std::vector<PhaseMark>& list) {
-  nlohmann::json marks = nlohmann::json::array();
-  for (const auto& mark : list)
-    marks.push_back({{"phase", mark.phase},
-                     {"vcpu", mark.vcpu},
-                     {"host_time_ns", mark.host_time_ns},
-                     {"vcpus", vcpus_json(mark.vcpus)},
-                     {"devices", device_counters_json(mark.devices)}});
-  return marks;
+nlohmann::json mark_json(const PhaseMark& mark) {
+  return {{"phase", mark.phase},
+          {"vcpu", mark.vcpu},
+          {"host_time_ns", mark.host_time_ns},
+          {"vcpus", vcpus_json(mark.vcpus)},
+          {"devices", device_counters_json(mark.devices)}};
 }
 
 }  // namespace
 
-std::string stats_to_json(const VmStats& stats) {
+// The document without its marks, then the marks one line each: a mark is
+// decoded, written and let go before the next.
+void write_stats_json(const VmStats& stats, std::ostream& out) {
   nlohmann::json vcpus = vcpus_json(stats.vcpus);
   nlohmann::json devices = nlohmann::json::array();
   for (const auto& device : stats.devices) devices.push_back(device_json(device));
@@ -83,9 +83,22 @@ std::string stats_to_json(const VmStats& stats) {
                         {"stop_reason", stats.stop_reason},
                         {"vcpus", vcpus},
                         {"devices", devices},
-                        {"marks", marks_json(stats.marks)},
                         {"marks_dropped", stats.marks_dropped}};
-  return doc.dump(2) + "\n";
+  std::string head = doc.dump(2);
+  head.resize(head.size() - 2);  // the closing "\n}"
+  out << head << ",\n  \"marks\": [";
+  const char* separator = "\n    ";
+  stats.marks.for_each([&](const PhaseMark& mark) {
+    out << separator << mark_json(mark).dump();
+    separator = ",\n    ";
+  });
+  out << (stats.marks.size() ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+std::string stats_to_json(const VmStats& stats) {
+  std::ostringstream out;
+  write_stats_json(stats, out);
+  return out.str();
 }
 
 }  // namespace vmm

@@ -33,10 +33,10 @@ void print_vmm_table(const VmStats& stats, std::ostream& out) {
       out << "  " << exit_reason_name(reason) << " " << n;
     out << "\n";
   }
-  out << "VMM: port I/O by port and direction\n";
+  out << "VMM: port I/O by device region and direction\n";
   for (const auto& vcpu : stats.vcpus)
     for (const auto& [key, n] : vcpu.vmm.pio)
-      out << line("  vcpu %-3u port 0x%-5x %-4s %" PRIu64 "\n", vcpu.id, key.port,
+      out << line("  vcpu %-3u %-20s %-5s %" PRIu64 "\n", vcpu.id, key.region.c_str(),
                   key.direction == Direction::kWrite ? "out" : "in", n);
   out << "VMM: MMIO by device region and direction\n";
   for (const auto& vcpu : stats.vcpus)
@@ -84,8 +84,9 @@ void print_stats_table(const VmStats& stats, std::ostream& out) {
   print_vmm_table(stats, out);
   print_kvm_table(stats, out);
   print_device_table(stats, out);
-  if (!stats.marks.empty() || stats.marks_dropped != 0)
-    out << "Benchmark marks: " << stats.marks.size() << " recorded, " << stats.marks_dropped
+  if (stats.marks.size() != 0 || stats.marks_dropped != 0)
+    out << "Benchmark marks: " << stats.marks.size() << " recorded in " << stats.marks.bytes() / 1024
+        << " KiB (bound " << stats.marks.limits().max_bytes / 1024 << " KiB), " << stats.marks_dropped
         << " dropped (every vCPU's counters at each mark are in --stats-json)\n";
 }
 

@@ -4,20 +4,40 @@
 
 namespace vmm {
 
+namespace {
+
+// One more exit of `region`; a region past the bound counts as kOtherRegions.
+void count_region(std::map<RegionKey, uint64_t>& counts, std::string_view region,
+                  Direction direction) {
+  RegionKey key{std::string(region), direction};
+  auto it = counts.find(key);
+  if (it != counts.end()) {
+    ++it->second;
+    return;
+  }
+  // Room is kept for kOtherRegions' two entries (one per direction).
+  if (counts.size() >= 2 * (VcpuExitCounters::kMaxRegionsPerBus - 1)) key.region = kOtherRegions;
+  ++counts[key];
+}
+
+}  // namespace
+
 void VcpuExitCounters::count_exit(uint32_t reason) {
   std::lock_guard lock(mutex_);
   ++counts_.total;
-  ++counts_.by_reason[reason];
+  auto it = counts_.by_reason.find(reason);
+  if (it != counts_.by_reason.end()) ++it->second;
+  else if (counts_.by_reason.size() < kMaxReasons) counts_.by_reason.emplace(reason, 1);
 }
 
-void VcpuExitCounters::count_pio(uint16_t port, Direction direction) {
+void VcpuExitCounters::count_pio(std::string_view region, Direction direction) {
   std::lock_guard lock(mutex_);
-  ++counts_.pio[PioKey{port, direction}];
+  count_region(counts_.pio, region, direction);
 }
 
-void VcpuExitCounters::count_mmio(const std::string& region, Direction direction) {
+void VcpuExitCounters::count_mmio(std::string_view region, Direction direction) {
   std::lock_guard lock(mutex_);
-  ++counts_.mmio[MmioKey{region, direction}];
+  count_region(counts_.mmio, region, direction);
 }
 
 ExitCounts VcpuExitCounters::snapshot() const {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -39,7 +40,9 @@ void access_bus(const Bus& bus, char bus_tag, uint64_t addr, std::span<uint8_t> 
 ExitOutcome handle_io(kvm_run& run, size_t run_area_size, const ExitContext& context) {
   const auto& io = run.io;
   bool is_write = io.direction == KVM_EXIT_IO_OUT;
-  context.counters.count_pio(io.port, is_write ? Direction::kWrite : Direction::kRead);
+  const BusRange* range = context.pio_bus.find(io.port, std::max<uint64_t>(io.size, 1));
+  context.counters.count_pio(range ? std::string_view(range->name) : kUnmappedRegion,
+                             is_write ? Direction::kWrite : Direction::kRead);
   uint64_t bytes = uint64_t{io.size} * io.count;
   if (io.size == 0 || io.data_offset > run_area_size || bytes > run_area_size - io.data_offset)
     return {ExitAction::kVmmError, "KVM_EXIT_IO with data outside the kvm_run area"};
@@ -57,7 +60,7 @@ ExitOutcome handle_mmio(kvm_run& run, const ExitContext& context) {
     return {ExitAction::kVmmError, "KVM_EXIT_MMIO with length " + std::to_string(mmio.len)};
   Direction direction = mmio.is_write ? Direction::kWrite : Direction::kRead;
   const BusRange* range = context.mmio_bus.find(mmio.phys_addr, mmio.len);
-  context.counters.count_mmio(range ? range->name : "unmapped", direction);
+  context.counters.count_mmio(range ? std::string_view(range->name) : kUnmappedRegion, direction);
   access_bus(context.mmio_bus, 'm', mmio.phys_addr, std::span(mmio.data, mmio.len), mmio.is_write,
              context);
   return {ExitAction::kContinue, {}};

@@ -19,7 +19,8 @@ namespace vmm {
 
 // Accesses to ports/addresses with no device: logged once per address, for
 // the first kMaxAddresses addresses. A guest can touch 2^64 MMIO addresses;
-// remembering every one would let it grow the VMM without bound.
+// remembering every one would let it grow the VMM without bound. The bound:
+// 1024 set nodes of ~48 bytes, ~48 KiB per VM.
 class UnmappedAccessLog {
  public:
   static constexpr size_t kMaxAddresses = 1024;

@@ -44,5 +44,7 @@ void case_shmem_state_garbage(Env&);
 void case_tx_flood(Env&);
 // case_scan.cpp
 void case_unmapped_scan(Env&);
+// case_storm.cpp
+void case_port_scan_marker_storm(Env&);
 
 }  // namespace hg

@@ -60,6 +60,7 @@ const Case kCases[] = {
     {"shmem-state-garbage", case_shmem_state_garbage},
     {"tx-flood", case_tx_flood},
     {"unmapped-scan", case_unmapped_scan},
+    {"port-scan-marker-storm", case_port_scan_marker_storm},
 };
 
 bool same(const char* a, const char* b) {

@@ -268,7 +268,7 @@ TEST_F(VmTest, NetDeviceIsWiredThroughIrqfdIoeventfdAndTheCommandLine) {
     EXPECT_CALL(*vcpu, read_stats()).WillOnce(Return(Result<KvmStats>(KvmStats{})));
   VmStats stats = (*vm)->run();
   EXPECT_EQ(magic, 0x74726976u);
-  EXPECT_EQ((stats.vcpus[0].vmm.mmio[MmioKey{"virtio-net0", Direction::kRead}]), 1u);
+  EXPECT_EQ((stats.vcpus[0].vmm.mmio[RegionKey{"virtio-net0", Direction::kRead}]), 1u);
   ASSERT_EQ(stats.devices.size(), 1u);
   EXPECT_EQ(stats.devices[0].name, "virtio-net0");
   EXPECT_EQ(stats.devices[0].type, "virtio-net");

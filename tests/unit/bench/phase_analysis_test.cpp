@@ -28,7 +28,7 @@ struct Recorder {
     json vcpu = {{"id", 0},
                  {"vmm", {{"total", vmm},
                           {"by_reason", {{"IO", marker_writes}, {"MMIO", mmio_notify}}},
-                          {"io", json::array({{{"port", kBenchMarkerPort}, {"direction", "out"}, {"count", marker_writes}}})},
+                          {"io", json::array({{{"region", "bench-marker"}, {"direction", "out"}, {"count", marker_writes}}})},
                           {"mmio", json::array({{{"region", "virtio-net0"}, {"direction", "write"}, {"count", mmio_notify}}})}}},
                  {"kvm", {{"exits", kvm_exits}, {"halt_exits", halts}, {"irq_exits", 0}, {"irq_window_exits", 0}}}};
     marks.push_back({{"phase", value},
