@@ -11,6 +11,7 @@ packages=(
   qemu-system-x86   # the side-by-side tests boot guest.elf under QEMU microvm
   libbenchmark-dev  # bench/micro: Google Benchmark
   libseccomp-dev    # vmm/seccomp: per-thread system call allowlists
+  zlib1g-dev        # tests/unit/bench: the gzipped kvm_pvm capture fixtures
   clang libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizer runtimes (scripts/fuzz-smoke.sh)
 )
 

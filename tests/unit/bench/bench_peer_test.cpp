@@ -239,6 +239,14 @@ int accept_at_the_descriptor_limit() {
 }
 
 TEST(BenchPeer, AcceptAtTheDescriptorLimitDoesNotSpin) {
+#ifdef VMM_SANITIZER_BUILD
+  // Seen on 2026-12-07: under ASan+UBSan the child ends with status 1 (or
+  // 86 with a report file it cannot open: EMFILE) in two runs of three,
+  // before the test's own checks. The sanitizer runtime wants descriptors
+  // of its own, which this test takes away on purpose; the default build
+  // runs it.
+  GTEST_SKIP() << "the sanitizer runtime needs descriptors this test takes away";
+#endif
   GTEST_FLAG_SET(death_test_style, "threadsafe");  // a process of its own, with its own limit
   EXPECT_EXIT(_exit(accept_at_the_descriptor_limit()), ::testing::ExitedWithCode(0), "");
 }

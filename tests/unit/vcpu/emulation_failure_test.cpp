@@ -17,7 +17,8 @@ kvm_run emulation_failure_run(std::vector<uint8_t> bytes) {
   run.emulation_failure.ndata = 3;
   run.emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
   run.emulation_failure.insn_size = static_cast<uint8_t>(bytes.size());
-  std::memcpy(run.emulation_failure.insn_bytes, bytes.data(), std::min<size_t>(bytes.size(), 15));
+  if (!bytes.empty())  // memcpy from an empty vector's null data() is undefined
+    std::memcpy(run.emulation_failure.insn_bytes, bytes.data(), std::min<size_t>(bytes.size(), 15));
   return run;
 }
 
