@@ -6,7 +6,7 @@
 // The marker's own exit is in the snapshot it triggers (the exit is counted
 // before the device sees it), so the difference of two marks on the same
 // vCPU counts exactly one marker exit: the closing one. PhaseMark records
-// which vCPU wrote it so an analysis can take that exit out (DESIGN.md §4).
+// which vCPU wrote it so an analysis can take that exit out (docs/ARCHITECTURE.md §4).
 //
 // The port exists on every VM (a guest program can bracket a phase under
 // any `vmm --stats-json` run, not only under vmm-bench): what makes that

@@ -6,6 +6,7 @@
 
 #include "abi/shmem_ring.h"
 #include "vmm/memory/guest_memory.h"
+#include "vmm/core/hex.h"
 
 namespace vmm {
 
@@ -18,12 +19,6 @@ struct Given {
 };
 
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-std::string hex(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-  return buf;
-}
 
 // Digits in `base` (10 or 16) making up all of `digits`, without overflow.
 bool parse_unsigned(std::string_view digits, unsigned base, uint64_t* out) {

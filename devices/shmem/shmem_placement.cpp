@@ -5,16 +5,11 @@
 #include <cstdio>
 
 #include "abi/platform.h"
+#include "vmm/core/hex.h"
 
 namespace vmm {
 
 namespace {
-
-std::string hex(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-  return buf;
-}
 
 std::string interval(uint64_t start, uint64_t size) {
   return "[" + hex(start) + ", " + hex(start + size) + ")";

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "virtio/util/hex.h"
+#include "vmm/core/hex.h"
 
 namespace vmm::virtio {
 

@@ -4,7 +4,7 @@
 #include <bit>
 
 #include "virtio/spec/split_ring.h"
-#include "virtio/util/hex.h"
+#include "vmm/core/hex.h"
 
 namespace vmm::virtio {
 

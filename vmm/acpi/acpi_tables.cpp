@@ -11,6 +11,7 @@
 #include "vmm/acpi/fadt.h"
 #include "vmm/acpi/madt.h"
 #include "vmm/acpi/root_pointers.h"
+#include "vmm/core/hex.h"
 
 namespace vmm {
 
@@ -38,12 +39,6 @@ TableLayout lay_out(size_t dsdt_size, size_t madt_size) {
   at.madt = align_up(at.dsdt + dsdt_size);
   at.end = at.madt + madt_size;
   return at;
-}
-
-std::string hex(uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
-  return buf;
 }
 
 Result<void> check_fits(const TableLayout& at, size_t vcpus) {

@@ -1,7 +1,7 @@
 #include "vmm/app/shmem_slot.h"
 
 #include "devices/shmem/shmem_region.h"
-#include "virtio/util/hex.h"
+#include "vmm/core/hex.h"
 
 namespace vmm {
 
@@ -26,7 +26,7 @@ std::string size_with_suffix(uint64_t size) {
 }  // namespace
 
 std::string shmem_cmdline_entry(uint64_t gpa, uint64_t size) {
-  return "shmem=" + size_with_suffix(size) + "@" + virtio::hex(gpa);
+  return "shmem=" + size_with_suffix(size) + "@" + hex(gpa);
 }
 
 ShmemSlot::ShmemSlot(const ShmemDeviceConfig& config, std::span<uint8_t> region,
@@ -74,7 +74,7 @@ DeviceStats ShmemSlot::stats() const {
   stats.name = name_;
   stats.type = "shmem";
   stats.properties = {{"backend", std::string(network_->kind())},
-                      {"gpa", virtio::hex(config_.gpa)},
+                      {"gpa", hex(config_.gpa)},
                       {"size", std::to_string(config_.size)},
                       {"slots_per_ring", std::to_string(shmem::slots_per_ring(config_.size))},
                       {"poll", std::string(poll_policy_name(config_.poll.policy))},

@@ -2,7 +2,7 @@
 
 #include "abi/platform.h"
 #include "virtio/spec/mmio_registers.h"
-#include "virtio/util/hex.h"
+#include "vmm/core/hex.h"
 
 namespace vmm {
 
@@ -47,7 +47,7 @@ Result<void> VirtioNetSlot::wire(VirtioNetSlotDeps deps) {
 }
 
 std::string VirtioNetSlot::kernel_cmdline_entry() const {
-  return "virtio_mmio.device=4K@" + virtio::hex(mmio_base_) + ":" + std::to_string(gsi_);
+  return "virtio_mmio.device=4K@" + hex(mmio_base_) + ":" + std::to_string(gsi_);
 }
 
 DeviceStats VirtioNetSlot::stats() const {
@@ -58,7 +58,7 @@ DeviceStats VirtioNetSlot::stats() const {
   stats.name = name_;
   stats.type = "virtio-net";
   stats.properties = {{"backend", std::string(backend_->kind())},
-                      {"mmio_base", virtio::hex(mmio_base_)},
+                      {"mmio_base", hex(mmio_base_)},
                       {"gsi", std::to_string(gsi_)},
                       {"notify", use_ioeventfd_ ? "ioeventfd" : "mmio-exit"}};
   stats.counters = {{"tx_frames", net.tx_frames},

@@ -9,6 +9,7 @@
 #include "vmm/kvm/kvm_ioctl.h"
 #include "vmm/kvm/kvm_stats_reader.h"
 #include "vmm/kvm/shared_mapping.h"
+#include "vmm/core/hex.h"
 
 namespace vmm {
 namespace {
@@ -26,12 +27,6 @@ class FlexibleRequest {
  private:
   std::vector<uint64_t> storage_;
 };
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof(text), "%#llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 class LinuxKvmVcpu final : public KvmVcpu {
  public:

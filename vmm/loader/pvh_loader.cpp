@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "abi/platform.h"
+#include "vmm/core/hex.h"
 #include "vmm/loader/checked_range.h"
 #include "vmm/loader/elf_image.h"
 #include "vmm/loader/guest_image_file.h"
@@ -17,7 +18,6 @@ namespace vmm {
 namespace {
 
 using loader::ElfProgramHeader;
-using loader::hex;
 
 struct LoadSegment {
   size_t index;  // in the program header table, for messages

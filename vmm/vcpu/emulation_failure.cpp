@@ -1,4 +1,5 @@
 #include "vmm/vcpu/emulation_failure.h"
+#include "vmm/core/hex.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -11,12 +12,6 @@ namespace {
 // data[0] = flags, data[1..2] = insn_size and insn_bytes (<linux/kvm.h>).
 constexpr uint32_t kWordsWithInstructionBytes = 3;
 constexpr size_t kMaxInstructionBytes = sizeof(kvm_run{}.emulation_failure.insn_bytes);
-
-std::string hex(uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
-  return buf;
-}
 
 std::string byte_list(const std::vector<uint8_t>& bytes) {
   std::string out;

@@ -1,4 +1,5 @@
 #include "vmm/vcpu/exit_dispatch.h"
+#include "vmm/core/hex.h"
 
 #include <spdlog/spdlog.h>
 
@@ -13,12 +14,6 @@ namespace vmm {
 namespace {
 
 constexpr uint8_t kUnmappedReadValue = 0xff;  // an open bus reads as all ones
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-  return buf;
-}
 
 void access_bus(const Bus& bus, char bus_tag, uint64_t addr, std::span<uint8_t> data,
                 bool is_write, const ExitContext& context) {

@@ -1,4 +1,5 @@
-// "0x1f" formatting for log and error messages about guest addresses.
+// "0x1f" formatting for log and error messages about guest addresses,
+// ports and values: the one copy every layer uses.
 #pragma once
 
 #include <cinttypes>
@@ -6,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-namespace vmm::virtio {
+namespace vmm {
 
 inline std::string hex(uint64_t value) {
   char buf[24];
@@ -14,4 +15,4 @@ inline std::string hex(uint64_t value) {
   return buf;
 }
 
-}  // namespace vmm::virtio
+}  // namespace vmm
