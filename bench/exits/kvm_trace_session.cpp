@@ -109,6 +109,7 @@ Result<void> KvmTraceSession::set(const std::string& file, const std::string& va
 
 Result<std::unique_ptr<KvmTraceSession>> KvmTraceSession::start(const std::string& tracefs) {
   std::unique_ptr<KvmTraceSession> s(new KvmTraceSession(tracefs));
+  s->lock_ = VMM_TRY(TracefsLock::take());  // before anything changes (tracefs_lock.h)
   VMM_TRY_VOID(s->mount_if_needed());
   for (KvmEvent e : kAllKvmEvents) {
     if (exists(tracefs + "/" + enable_file(e))) s->enabled_.insert(e);

@@ -18,6 +18,7 @@
 
 #include "bench/exits/kvm_trace_event.h"
 #include "bench/exits/time_window.h"
+#include "bench/exits/tracefs_lock.h"
 #include "vmm/core/result.h"
 
 namespace vmm::bench {
@@ -56,6 +57,7 @@ class KvmTraceSession {
   Result<void> set(const std::string& file, const std::string& value);
   void restore();
 
+  std::shared_ptr<TracefsLock> lock_;  // held until restore() has run (the destructor's body)
   std::string root_;
   bool mounted_ = false;
   std::set<KvmEvent> enabled_;
