@@ -67,10 +67,10 @@ size_t open_descriptors() {
 }
 
 TEST(SocketBudget, AGuestOpensAtMost256HostSocketsAndExistingConnectionsGoOn) {
+  boost::asio::io_context context;  // first: the backend's timers must go before it
   auto created = SlirpBackend::create({});
   ASSERT_TRUE(created.ok()) << created.error().message;
   SlirpBackend& backend = **created;
-  boost::asio::io_context context;
   struct : FrameReceiver {
     Delivery deliver_frame(std::span<const uint8_t>) override { return Delivery::kAccepted; }
   } receiver;
