@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
+#include "vmm/core/hex.h"
 #include "vmm/kvm/kvm_ioctl.h"
 #include "vmm/kvm/kvm_stats_reader.h"
 #include "vmm/kvm/shared_mapping.h"
-#include "vmm/core/hex.h"
 
 namespace vmm {
 namespace {

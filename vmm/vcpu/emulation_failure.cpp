@@ -1,9 +1,10 @@
 #include "vmm/vcpu/emulation_failure.h"
-#include "vmm/core/hex.h"
 
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+
+#include "vmm/core/hex.h"
 
 namespace vmm {
 

@@ -1,5 +1,4 @@
 #include "vmm/vcpu/exit_dispatch.h"
-#include "vmm/core/hex.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <span>
+
+#include "vmm/core/hex.h"
 
 namespace vmm {
 
