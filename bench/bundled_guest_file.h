@@ -11,7 +11,7 @@
 #include <string>
 
 #include "bench/qemu/private_temp_dir.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "abi/platform.h"
-#include "vmm/core/exit_status.h"
+#include "hv/core/exit_status.h"
 
 namespace vmm {
 

@@ -3,8 +3,8 @@
 // guest's clean power-off: the VM ends with status 0.
 #pragma once
 
-#include "vmm/bus/bus_device.h"
-#include "vmm/core/vm_lifecycle.h"
+#include "hv/bus/bus_device.h"
+#include "hv/core/vm_lifecycle.h"
 
 namespace vmm {
 

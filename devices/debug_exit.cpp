@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "vmm/core/exit_status.h"
+#include "hv/core/exit_status.h"
 
 namespace vmm {
 

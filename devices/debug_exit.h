@@ -2,8 +2,8 @@
 // VM with process status (v << 1) | 1.
 #pragma once
 
-#include "vmm/bus/bus_device.h"
-#include "vmm/core/vm_lifecycle.h"
+#include "hv/bus/bus_device.h"
+#include "hv/core/vm_lifecycle.h"
 
 namespace vmm {
 

@@ -9,7 +9,7 @@
 
 #include "devices/interrupt_line.h"
 #include "devices/output_sink.h"
-#include "vmm/bus/bus_device.h"
+#include "hv/bus/bus_device.h"
 
 namespace vmm {
 

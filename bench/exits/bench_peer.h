@@ -19,8 +19,8 @@
 #include <memory>
 #include <thread>
 
-#include "vmm/core/result.h"
-#include "vmm/kvm/file_descriptor.h"
+#include "hv/core/result.h"
+#include "hv/kvm/file_descriptor.h"
 
 namespace vmm::bench {
 

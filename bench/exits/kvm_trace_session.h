@@ -19,7 +19,7 @@
 #include "bench/exits/kvm_trace_event.h"
 #include "bench/exits/time_window.h"
 #include "bench/exits/tracefs_lock.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

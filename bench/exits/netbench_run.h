@@ -10,7 +10,7 @@
 #include <string>
 
 #include "bench/exits/bench_peer.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <string>
 
-#include "vmm/kvm/file_descriptor.h"
+#include "hv/kvm/file_descriptor.h"
 
 namespace vmm::bench {
 

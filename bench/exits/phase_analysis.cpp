@@ -88,7 +88,7 @@ void accumulate(PhaseTotals& t, const Mark& start, const Mark& end) {
     auto it = start.counters.find(key);
     t.delta[key] += value - (it == start.counters.end() ? 0 : it->second);
   }
-  // The end mark's own exit is in its snapshot (devices/bench_marker.h): one
+  // The end mark's own exit is in its snapshot (vmm/stats/bench_marker.h): one
   // port write by the VMM's count, and one exit in KVM's.
   std::string v = std::to_string(end.vcpu);
   for (const char* key : {"vmm", "pio:bench-marker", "reason:IO"}) --t.delta[key];

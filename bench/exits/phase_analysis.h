@@ -13,7 +13,7 @@
 
 #include "bench/exits/exit_results.h"
 #include "bench/exits/time_window.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

@@ -20,8 +20,8 @@
 
 #include "abi/platform.h"
 #include "virtio/spec/mmio_registers.h"
-#include "vmm/bus/bus.h"
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/bus/bus.h"
+#include "hv/kvm/kvm_uapi.h"
 #include "vmm/vcpu/exit_counters.h"
 #include "vmm/vcpu/exit_dispatch.h"
 

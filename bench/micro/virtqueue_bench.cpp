@@ -22,7 +22,7 @@
 #include "virtio/queue/virtqueue.h"
 #include "virtio/spec/split_ring.h"
 #include "virtio/spec/virtio_constants.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 
 namespace {
 

@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "vmm/kvm/file_descriptor.h"
-#include "vmm/core/result.h"
+#include "hv/kvm/file_descriptor.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

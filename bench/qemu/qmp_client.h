@@ -11,8 +11,8 @@
 
 #include "bench/qemu/child_process.h"
 #include "bench/qemu/qmp_message.h"
-#include "vmm/kvm/file_descriptor.h"
-#include "vmm/core/result.h"
+#include "hv/kvm/file_descriptor.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

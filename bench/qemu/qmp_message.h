@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

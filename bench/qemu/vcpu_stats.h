@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::bench {
 

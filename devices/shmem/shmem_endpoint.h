@@ -9,7 +9,7 @@
 #include <span>
 
 #include "abi/shmem_ring.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

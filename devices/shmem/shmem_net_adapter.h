@@ -20,8 +20,8 @@
 
 #include "devices/shmem/held_frames.h"
 #include "devices/shmem/shmem_backend.h"
-#include "virtio/net/backend/net_backend.h"
-#include "vmm/core/result.h"
+#include "hostnet/net_backend.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "abi/shmem_ring.h"
-#include "vmm/core/hex.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/core/hex.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm {
 

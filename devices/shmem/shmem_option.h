@@ -27,8 +27,8 @@
 
 #include "abi/platform.h"
 #include "devices/shmem/poll_policy.h"
-#include "virtio/net/backend/host_forward.h"
-#include "vmm/core/result.h"
+#include "hostnet/host_forward.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "abi/platform.h"
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

@@ -4,7 +4,7 @@
 
 #include <system_error>
 
-#include "vmm/core/thread_name.h"
+#include "hv/core/thread_name.h"
 
 namespace vmm {
 

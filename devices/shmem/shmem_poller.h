@@ -19,7 +19,7 @@
 #include "devices/shmem/shmem_endpoint.h"
 #include "devices/shmem/shmem_pump.h"
 #include "devices/shmem/shmem_stats.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

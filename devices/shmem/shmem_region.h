@@ -8,8 +8,8 @@
 #include <span>
 
 #include "abi/shmem_ring.h"
-#include "vmm/core/result.h"
-#include "vmm/memory/mmap_region.h"
+#include "hv/core/result.h"
+#include "hv/memory/mmap_region.h"
 
 namespace vmm {
 

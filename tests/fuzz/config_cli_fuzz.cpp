@@ -22,8 +22,8 @@
 #include "abi/shmem_ring.h"
 #include "devices/shmem/shmem_option.h"
 #include "tests/fuzz/fuzz_input.h"
-#include "virtio/net/backend/host_forward.h"
-#include "virtio/net/backend/net_config.h"
+#include "hostnet/host_forward.h"
+#include "hostnet/net_config.h"
 #include "vmm/cli/command_line.h"
 #include "vmm/cli/config_file.h"
 

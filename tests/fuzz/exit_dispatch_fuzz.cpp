@@ -25,7 +25,7 @@
 
 #include "abi/platform.h"
 #include "devices/acpi_sleep.h"
-#include "devices/bench_marker.h"
+#include "vmm/stats/bench_marker.h"
 #include "devices/debug_exit.h"
 #include "devices/uart_16550.h"
 #include "tests/fuzz/fake_net_backend.h"

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "virtio/net/backend/net_backend.h"
+#include "hostnet/net_backend.h"
 
 namespace vmm::fuzz {
 

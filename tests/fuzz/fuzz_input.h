@@ -15,7 +15,7 @@
 #include <span>
 #include <string>
 
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::fuzz {
 

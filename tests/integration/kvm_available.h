@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/needs_kvm.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 #define SKIP_WITHOUT_KVM()                                                   \
   do {                                                                       \

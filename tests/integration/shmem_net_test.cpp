@@ -53,7 +53,7 @@ uint64_t phase_round_trips() {
 }
 
 // One vCPU's counters between the phase's start and end marks, with the
-// closing mark's own exit taken out (devices/bench_marker.h).
+// closing mark's own exit taken out (vmm/stats/bench_marker.h).
 struct PhaseExits {
   uint64_t vmm = 0;  // KVM_RUN returns to the VMM
   uint64_t kvm_exits = 0, io = 0, mmio = 0, halt = 0, insn_emulation = 0;

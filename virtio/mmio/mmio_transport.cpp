@@ -10,7 +10,7 @@
 
 #include "virtio/spec/mmio_registers.h"
 #include "virtio/spec/virtio_constants.h"
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm::virtio {
 

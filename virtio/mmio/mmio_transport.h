@@ -25,10 +25,10 @@
 #include "virtio/device/virtio_device.h"
 #include "virtio/mmio/interrupt_trigger.h"
 #include "virtio/queue/queue_layout.h"
-#include "virtio/util/alive_token.h"
-#include "virtio/util/log_once.h"
-#include "vmm/bus/bus_device.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/core/alive_token.h"
+#include "hv/core/log_once.h"
+#include "hv/bus/bus_device.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::virtio {
 

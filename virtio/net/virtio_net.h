@@ -15,12 +15,12 @@
 #include <vector>
 
 #include "virtio/device/virtio_device.h"
-#include "virtio/net/backend/net_backend.h"
+#include "hostnet/net_backend.h"
 #include "virtio/net/mac_address.h"
-#include "virtio/util/alive_token.h"
-#include "virtio/util/log_once.h"
-#include "virtio/util/relaxed_counter.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/core/alive_token.h"
+#include "hv/core/log_once.h"
+#include "hv/core/relaxed_counter.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::virtio {
 

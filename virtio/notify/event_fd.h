@@ -4,8 +4,8 @@
 
 #include <cstdint>
 
-#include "vmm/core/result.h"
-#include "vmm/kvm/file_descriptor.h"
+#include "hv/core/result.h"
+#include "hv/kvm/file_descriptor.h"
 
 namespace vmm::virtio {
 

@@ -13,7 +13,7 @@
 #include <memory>
 
 #include "virtio/notify/event_fd.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm::virtio {
 

@@ -9,7 +9,7 @@
 
 #include "virtio/mmio/interrupt_trigger.h"
 #include "virtio/notify/event_fd.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm::virtio {
 

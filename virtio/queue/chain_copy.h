@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "virtio/queue/descriptor_chain.h"
-#include "vmm/core/result.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/core/result.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::virtio {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm::virtio {
 

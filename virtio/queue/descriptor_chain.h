@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "virtio/spec/split_ring.h"
-#include "vmm/core/result.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/core/result.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::virtio {
 

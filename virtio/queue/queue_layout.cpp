@@ -4,7 +4,7 @@
 #include <bit>
 
 #include "virtio/spec/split_ring.h"
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm::virtio {
 

@@ -11,8 +11,8 @@
 
 #include "virtio/queue/descriptor_chain.h"
 #include "virtio/queue/queue_layout.h"
-#include "vmm/core/result.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/core/result.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::virtio {
 

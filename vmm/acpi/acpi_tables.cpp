@@ -11,7 +11,7 @@
 #include "vmm/acpi/fadt.h"
 #include "vmm/acpi/madt.h"
 #include "vmm/acpi/root_pointers.h"
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm {
 

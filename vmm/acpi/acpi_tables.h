@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "vmm/core/result.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/core/result.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm {
 

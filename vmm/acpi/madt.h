@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm::acpi {
 

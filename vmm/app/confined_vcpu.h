@@ -6,7 +6,7 @@
 // Everything else is passed through.
 #pragma once
 
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 #include "vmm/seccomp/thread_filters.h"
 
 namespace vmm {

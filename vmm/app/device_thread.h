@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "devices/uart_16550.h"
-#include "vmm/core/result.h"
-#include "vmm/core/vm_lifecycle.h"
+#include "hv/core/result.h"
+#include "hv/core/vm_lifecycle.h"
 #include "vmm/seccomp/thread_filters.h"
 
 namespace vmm {

@@ -1,4 +1,4 @@
-// How vmm ends after a stop signal (vmm/core/exit_status.h): by that signal,
+// How vmm ends after a stop signal (hv/core/exit_status.h): by that signal,
 // with its default action, once everything is torn down and reported.
 #pragma once
 

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "devices/interrupt_line.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm {
 

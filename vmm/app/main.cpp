@@ -10,14 +10,14 @@
 #include <memory>
 #include <optional>
 
-#include "virtio/net/backend/create_backend.h"
-#include "virtio/net/backend/slirp_backend.h"
+#include "hostnet/create_backend.h"
+#include "hostnet/slirp_backend.h"
 #include "vmm/app/bundled_guest.h"
 #include "vmm/app/end_by_signal.h"
 #include "vmm/app/guest_symbolizer.h"
 #include "vmm/app/vm.h"
 #include "vmm/cli/command_line.h"
-#include "vmm/core/exit_status.h"
+#include "hv/core/exit_status.h"
 #include "vmm/loader/guest_image_file.h"
 #include "vmm/loader/pvh_loader.h"
 #include "vmm/seccomp/thread_filters.h"
@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   int status = vmm::run(args, &stop_signal);
   // Everything is torn down (the terminal mode restored, threads joined)
   // and reported: a stop signal now ends vmm as it would any program, so
-  // no guest status can be mistaken for it (vmm/core/exit_status.h).
+  // no guest status can be mistaken for it (hv/core/exit_status.h).
   if (stop_signal != 0) vmm::end_by_signal(stop_signal);
   return status;
 }

@@ -1,7 +1,7 @@
 #include "vmm/app/shmem_slot.h"
 
 #include "devices/shmem/shmem_region.h"
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm {
 

@@ -16,10 +16,10 @@
 #include "devices/shmem/shmem_net_adapter.h"
 #include "devices/shmem/shmem_option.h"
 #include "devices/shmem/shmem_poller.h"
-#include "virtio/net/backend/net_backend.h"
+#include "hostnet/net_backend.h"
 #include "vmm/app/confined_shmem_backend.h"
 #include "vmm/loader/e820.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 #include "vmm/stats/device_stats.h"
 
 namespace vmm {

@@ -2,7 +2,7 @@
 
 #include "abi/platform.h"
 #include "virtio/spec/mmio_registers.h"
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm {
 

@@ -11,13 +11,13 @@
 #include <string>
 
 #include "virtio/mmio/mmio_transport.h"
-#include "virtio/net/backend/net_backend.h"
+#include "hostnet/net_backend.h"
 #include "virtio/net/virtio_net.h"
 #include "virtio/notify/ioeventfd_notifier.h"
 #include "virtio/notify/irqfd_interrupt.h"
-#include "vmm/bus/bus.h"
-#include "vmm/kvm/kvm.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/bus/bus.h"
+#include "hv/kvm/kvm.h"
+#include "hv/memory/guest_memory.h"
 #include "vmm/stats/device_stats.h"
 
 namespace vmm {

@@ -5,11 +5,11 @@
 
 #include "abi/platform.h"
 #include "devices/acpi_sleep.h"
-#include "devices/bench_marker.h"
+#include "vmm/stats/bench_marker.h"
 #include "devices/debug_exit.h"
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/app/terminal_mode.h"
-#include "vmm/core/exit_status.h"
+#include "hv/core/exit_status.h"
 #include "vmm/cpu/pvh_boot.h"
 #include "vmm/cpu/vcpu_setup.h"
 #include "vmm/cpu/vm_setup.h"

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "vmm/cli/vm_config.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

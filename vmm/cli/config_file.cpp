@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "vmm/cli/shmem_config.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "vmm/cli/vm_config.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "devices/shmem/shmem_option.h"
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

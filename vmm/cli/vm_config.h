@@ -8,7 +8,7 @@
 #include <string>
 
 #include "devices/shmem/shmem_option.h"
-#include "virtio/net/backend/net_config.h"
+#include "hostnet/net_config.h"
 
 namespace vmm {
 

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "vmm/core/result.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/core/result.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm {
 

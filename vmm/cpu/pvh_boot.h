@@ -18,8 +18,8 @@
 
 #include <cstdint>
 
-#include "vmm/core/result.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/core/result.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm {
 

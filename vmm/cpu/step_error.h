@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 
 namespace vmm {
 

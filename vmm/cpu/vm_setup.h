@@ -7,8 +7,8 @@
 
 #include "abi/platform.h"
 
-#include "vmm/core/result.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/core/result.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "abi/platform.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm {
 

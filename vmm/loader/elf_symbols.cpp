@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 #include "vmm/loader/checked_range.h"
 #include "vmm/loader/elf_image.h"
 #include "vmm/loader/function_name.h"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "abi/platform.h"
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 #include "vmm/loader/checked_range.h"
 #include "vmm/loader/elf_image.h"
 #include "vmm/loader/guest_image_file.h"

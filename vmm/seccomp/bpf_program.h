@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 #include "vmm/seccomp/thread_policy.h"
 
 namespace vmm::seccomp {

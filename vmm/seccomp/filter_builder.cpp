@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "vmm/kvm/file_descriptor.h"
+#include "hv/kvm/file_descriptor.h"
 #include "vmm/seccomp/bpf_program.h"
 
 namespace vmm::seccomp {

@@ -1,7 +1,7 @@
 // Putting a compiled filter on the calling thread.
 #pragma once
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 #include "vmm/seccomp/bpf_program.h"
 
 namespace vmm::seccomp {

@@ -25,7 +25,7 @@
 // Installed any later (after the VM stopped) it would guard nothing: the
 // main thread shares its address space with threads the guest talks to, so
 // its allowlist is part of what a compromised thread could reach.
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 
 #include <signal.h>
 #include <sys/ioctl.h>

@@ -13,7 +13,7 @@
 // only as socket(AF_INET, SOCK_STREAM or SOCK_DGRAM | SOCK_CLOEXEC, 0).
 // Added from reading libslirp 4.7, Boost.Asio 1.74, glibc 2.36 and GLib 2.74:
 // the rest, each commented below.
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 
 #include <errno.h>
 #include <netinet/in.h>

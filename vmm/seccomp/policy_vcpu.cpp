@@ -16,7 +16,7 @@
 //
 // KVM_GET_STATS_FD, KVM_SET_* and the other set-up requests are made by the
 // main thread before the vCPU threads start.
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 #include "vmm/seccomp/policy_tables.h"
 
 namespace vmm::seccomp {

@@ -12,7 +12,7 @@
 
 #include <vector>
 
-#include "vmm/core/result.h"
+#include "hv/core/result.h"
 #include "vmm/seccomp/bpf_program.h"
 #include "vmm/seccomp/thread_policy.h"
 

@@ -1,4 +1,4 @@
-// The benchmark marks of one run (devices/bench_marker.h) in a memory
+// The benchmark marks of one run (vmm/stats/bench_marker.h) in a memory
 // budget the guest cannot move (issue 15). A mark is stored as one flat
 // row of 64-bit words; every name in it (KVM's counter names, region,
 // device and counter names) is stored once for the whole record, and a
@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "vmm/stats/device_stats.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 #include "vmm/vcpu/exit_counters.h"
 
 namespace vmm {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 #include "vmm/stats/device_stats.h"
 #include "vmm/stats/mark_record.h"
 #include "vmm/vcpu/exit_counters.h"

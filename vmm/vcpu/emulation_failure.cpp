@@ -4,7 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm {
 

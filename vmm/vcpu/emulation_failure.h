@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm {
 

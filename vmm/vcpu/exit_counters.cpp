@@ -1,6 +1,6 @@
 #include "vmm/vcpu/exit_counters.h"
 
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 
 namespace vmm {
 

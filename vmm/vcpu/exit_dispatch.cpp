@@ -8,7 +8,7 @@
 #include <cstring>
 #include <span>
 
-#include "vmm/core/hex.h"
+#include "hv/core/hex.h"
 
 namespace vmm {
 

@@ -3,7 +3,7 @@
 // (Firecracker's split of exit handling from the run loop).
 #pragma once
 
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <string>
 #include <utility>
 
-#include "vmm/bus/bus.h"
+#include "hv/bus/bus.h"
 #include "vmm/vcpu/exit_counters.h"
 
 namespace vmm {

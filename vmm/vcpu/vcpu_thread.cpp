@@ -7,8 +7,8 @@
 #include <cinttypes>
 #include <cstdio>
 
-#include "vmm/core/exit_status.h"
-#include "vmm/core/thread_name.h"
+#include "hv/core/exit_status.h"
+#include "hv/core/thread_name.h"
 
 namespace vmm {
 

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <thread>
 
-#include "vmm/bus/bus.h"
-#include "vmm/core/vm_lifecycle.h"
-#include "vmm/kvm/kvm.h"
+#include "hv/bus/bus.h"
+#include "hv/core/vm_lifecycle.h"
+#include "hv/kvm/kvm.h"
 #include "vmm/vcpu/emulation_failure.h"
 #include "vmm/vcpu/exit_counters.h"
 #include "vmm/vcpu/exit_dispatch.h"

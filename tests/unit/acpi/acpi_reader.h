@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::test {
 

@@ -1,4 +1,4 @@
-// A stop signal ends vmm by that signal (vmm/core/exit_status.h): its parent
+// A stop signal ends vmm by that signal (hv/core/exit_status.h): its parent
 // sees WIFSIGNALED, which no guest debug-exit status can give, also from
 // the main thread's seccomp confinement, where vmm really makes the call.
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "vmm/app/end_by_signal.h"
-#include "vmm/core/exit_status.h"
-#include "vmm/core/vm_lifecycle.h"
+#include "hv/core/exit_status.h"
+#include "hv/core/vm_lifecycle.h"
 #include "vmm/seccomp/thread_filters.h"
 
 namespace vmm {

@@ -18,7 +18,7 @@
 #include "tests/unit/app/heap_meter.h"
 #include "tests/unit/app/hostile_vm_rig.h"
 #include "tests/unit/virtio/test_frames.h"
-#include "virtio/net/backend/slirp_backend.h"
+#include "hostnet/slirp_backend.h"
 #include "virtio/spec/mmio_registers.h"
 #include "virtio/spec/virtio_constants.h"
 

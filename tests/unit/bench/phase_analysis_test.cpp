@@ -22,7 +22,7 @@ struct Recorder {
   json marks = json::array();
 
   // The guest writes the marker: the VMM counts that exit before it
-  // snapshots (devices/bench_marker.h), and so does KVM.
+  // snapshots (vmm/stats/bench_marker.h), and so does KVM.
   void mark(uint32_t value) {
     ++vmm, ++marker_writes, ++kvm_exits;
     json vcpu = {{"id", 0},

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "vmm/bus/bus.h"
+#include "hv/bus/bus.h"
 
 namespace vmm {
 namespace {

@@ -3,7 +3,7 @@
 #include "abi/platform.h"
 #include "devices/acpi_sleep.h"
 #include "devices/debug_exit.h"
-#include "vmm/core/exit_status.h"
+#include "hv/core/exit_status.h"
 
 namespace vmm {
 namespace {

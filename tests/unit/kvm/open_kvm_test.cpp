@@ -1,7 +1,7 @@
 // open_kvm() errors that need no working KVM.
 #include <gtest/gtest.h>
 
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm {
 namespace {

@@ -21,9 +21,9 @@
 #include "vmm/cpu/pvh_boot.h"
 #include "vmm/cpu/vcpu_setup.h"
 #include "vmm/cpu/vm_setup.h"
-#include "vmm/kvm/file_descriptor.h"
-#include "vmm/kvm/kvm.h"
-#include "vmm/memory/mmap_region.h"
+#include "hv/kvm/file_descriptor.h"
+#include "hv/kvm/kvm.h"
+#include "hv/memory/mmap_region.h"
 
 namespace vmm {
 namespace {

@@ -1,5 +1,5 @@
 // The KVM binary-stats parser over crafted buffers: no KVM involved.
-#include "vmm/kvm/kvm_stats_format.h"
+#include "hv/kvm/kvm_stats_format.h"
 
 #include <gtest/gtest.h>
 

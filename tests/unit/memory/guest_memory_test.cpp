@@ -3,7 +3,7 @@
 #include <array>
 
 #include "abi/platform.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm {
 namespace {

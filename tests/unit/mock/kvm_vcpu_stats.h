@@ -7,7 +7,7 @@
 #include <array>
 #include <cstdint>
 
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm::testing {
 

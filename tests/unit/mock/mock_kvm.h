@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "vmm/kvm/kvm.h"
+#include "hv/kvm/kvm.h"
 
 namespace vmm::testing {
 

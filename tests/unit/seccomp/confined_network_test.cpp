@@ -34,8 +34,8 @@
 
 #include "tests/unit/seccomp/guest_frames.h"
 #include "tests/unit/virtio/test_frames.h"
-#include "virtio/net/backend/slirp_backend.h"
-#include "virtio/net/backend/slirp_resolver.h"
+#include "hostnet/slirp_backend.h"
+#include "hostnet/slirp_resolver.h"
 #include "vmm/seccomp/thread_filters.h"
 
 namespace vmm::seccomp::testing {

@@ -28,7 +28,7 @@
 #include "tests/unit/seccomp/guest_frames.h"
 #include "tests/unit/virtio/fake_backend.h"
 #include "tests/unit/virtio/test_frames.h"
-#include "virtio/net/backend/slirp_backend.h"
+#include "hostnet/slirp_backend.h"
 #include "vmm/app/vm.h"
 #include "vmm/seccomp/thread_filters.h"
 

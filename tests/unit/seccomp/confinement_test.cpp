@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 #include "vmm/seccomp/thread_filters.h"
 
 namespace vmm::seccomp {

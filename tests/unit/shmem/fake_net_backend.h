@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-#include "virtio/net/backend/net_backend.h"
+#include "hostnet/net_backend.h"
 
 namespace vmm::testing {
 

@@ -7,7 +7,7 @@
 #include <array>
 #include <vector>
 
-#include "virtio/net/backend/slirp_backend.h"
+#include "hostnet/slirp_backend.h"
 #include "tests/unit/shmem/shmem_net_rig.h"
 
 namespace vmm {

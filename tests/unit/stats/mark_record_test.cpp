@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 
 namespace vmm {
 namespace {

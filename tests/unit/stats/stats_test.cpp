@@ -1,5 +1,5 @@
 #include <gtest/gtest.h>
-#include "vmm/kvm/kvm_uapi.h"
+#include "hv/kvm/kvm_uapi.h"
 
 #include <algorithm>
 #include <array>

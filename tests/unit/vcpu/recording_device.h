@@ -3,7 +3,7 @@
 #include <cstring>
 #include <vector>
 
-#include "vmm/bus/bus_device.h"
+#include "hv/bus/bus_device.h"
 
 namespace vmm::testing {
 

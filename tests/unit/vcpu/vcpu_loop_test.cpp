@@ -8,7 +8,7 @@
 #include "devices/debug_exit.h"
 #include "tests/unit/mock/mock_kvm.h"
 #include "tests/unit/vcpu/recording_device.h"
-#include "vmm/core/exit_status.h"
+#include "hv/core/exit_status.h"
 #include "vmm/vcpu/vcpu_thread.h"
 
 namespace vmm {

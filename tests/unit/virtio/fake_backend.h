@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "virtio/net/backend/net_backend.h"
+#include "hostnet/net_backend.h"
 
 namespace vmm::virtio::testing {
 

@@ -8,7 +8,7 @@
 
 #include "virtio/queue/queue_layout.h"
 #include "virtio/spec/split_ring.h"
-#include "vmm/memory/guest_memory.h"
+#include "hv/memory/guest_memory.h"
 
 namespace vmm::virtio::testing {
 

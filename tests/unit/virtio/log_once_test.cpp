@@ -1,6 +1,6 @@
 // The log-once set is bounded whatever keys a guest makes the VMM use
 // (issue 15): a register offset in every key is a key per offset.
-#include "virtio/util/log_once.h"
+#include "hv/core/log_once.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // `--net` and `hostfwd=` parsing, as tables of good and malformed forms.
 // Every error names --net, so the user knows which option to fix.
-#include "virtio/net/backend/net_config.h"
+#include "hostnet/net_config.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The libslirp backend without a VM: frames a guest would send go in, the
 // user network's replies come out on the same thread; host forwards listen
 // on the host; a full receiver holds frames, in order, up to a bound.
-#include "virtio/net/backend/slirp_backend.h"
+#include "hostnet/slirp_backend.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

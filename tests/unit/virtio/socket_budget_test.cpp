@@ -8,8 +8,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "tests/unit/virtio/test_frames.h"
-#include "virtio/net/backend/slirp_backend.h"
-#include "virtio/net/backend/socket_opening_frame.h"
+#include "hostnet/slirp_backend.h"
+#include "hostnet/socket_opening_frame.h"
 
 namespace vmm::net {
 namespace {

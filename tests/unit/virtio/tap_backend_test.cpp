@@ -1,7 +1,7 @@
 // The tap backend over a socketpair standing in for /dev/net/tun (both keep
 // frame boundaries): frames flow both ways, and a full receiver stops the
 // reading until it resumes, without losing the frame it refused.
-#include "virtio/net/backend/tap_backend.h"
+#include "hostnet/tap_backend.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -9,7 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "virtio/net/backend/tap_interface.h"
+#include "hostnet/tap_interface.h"
 
 namespace vmm::net {
 namespace {
