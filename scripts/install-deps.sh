@@ -12,6 +12,7 @@ packages=(
   libbenchmark-dev  # bench/micro: Google Benchmark
   libseccomp-dev    # vmm/seccomp: per-thread system call allowlists
   zlib1g-dev        # tests/unit/bench: the gzipped kvm_pvm capture fixtures
+  python3           # scripts/check-layers.py, run as a test (tests/layers)
   clang libclang-rt-14-dev  # tests/fuzz: libFuzzer and the sanitizer runtimes (scripts/fuzz-smoke.sh)
 )
 
