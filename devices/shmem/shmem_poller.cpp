@@ -2,6 +2,7 @@
 
 #include <sys/prctl.h>
 
+#include <future>
 #include <system_error>
 
 #include "hv/core/thread_name.h"
@@ -34,14 +35,20 @@ void cpu_relax() {
 Result<std::unique_ptr<ShmemPoller>> ShmemPoller::start(ShmemEndpoint endpoint, ShmemBackend& backend,
                                                          PollSettings settings) {
   std::unique_ptr<ShmemPoller> poller(new ShmemPoller(std::move(endpoint), backend, settings));
+  // start() returns once the thread carries its name, so that whoever looks
+  // at the process's threads afterwards (top -H, a test) sees it named.
+  std::promise<void> named;
+  std::future<void> named_done = named.get_future();
   try {
-    poller->thread_ = std::jthread([p = poller.get()](std::stop_token stop) {
+    poller->thread_ = std::jthread([p = poller.get(), named = std::move(named)](std::stop_token stop) mutable {
       name_this_thread("shmem-poller");
+      named.set_value();
       p->run(stop);
     });
   } catch (const std::system_error& e) {
     return make_error(std::string("cannot start the shmem poller thread: ") + e.what());
   }
+  named_done.wait();
   return poller;
 }
 
