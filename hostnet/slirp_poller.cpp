@@ -16,23 +16,25 @@ namespace {
 // Even with no TCP timer pending, slirp looks at its sockets this often.
 constexpr uint32_t kMaxWaitMs = 1000;
 
+// libslirp's poll bits and poll(2)'s, one pair a line.
+struct PollBit {
+  int slirp;
+  short poll;
+};
+constexpr PollBit kPollBits[] = {{SLIRP_POLL_IN, POLLIN},   {SLIRP_POLL_OUT, POLLOUT}, {SLIRP_POLL_PRI, POLLPRI},
+                                 {SLIRP_POLL_ERR, POLLERR}, {SLIRP_POLL_HUP, POLLHUP}};
+
 short to_poll_events(int slirp_events) {
   short events = 0;
-  if (slirp_events & SLIRP_POLL_IN) events |= POLLIN;
-  if (slirp_events & SLIRP_POLL_OUT) events |= POLLOUT;
-  if (slirp_events & SLIRP_POLL_PRI) events |= POLLPRI;
-  if (slirp_events & SLIRP_POLL_ERR) events |= POLLERR;
-  if (slirp_events & SLIRP_POLL_HUP) events |= POLLHUP;
+  for (const PollBit& bit : kPollBits)
+    if (slirp_events & bit.slirp) events = static_cast<short>(events | bit.poll);
   return events;
 }
 
 int to_slirp_events(short revents) {
   int events = 0;
-  if (revents & POLLIN) events |= SLIRP_POLL_IN;
-  if (revents & POLLOUT) events |= SLIRP_POLL_OUT;
-  if (revents & POLLPRI) events |= SLIRP_POLL_PRI;
-  if (revents & POLLERR) events |= SLIRP_POLL_ERR;
-  if (revents & POLLHUP) events |= SLIRP_POLL_HUP;
+  for (const PollBit& bit : kPollBits)
+    if (revents & bit.poll) events |= bit.slirp;
   return events;
 }
 

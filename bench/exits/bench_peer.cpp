@@ -15,23 +15,16 @@
 
 #include "abi/netbench.h"
 #include "bench/exits/peer_connection.h"
+#include "hostnet/loopback_address.h"
 
 namespace vmm::bench {
 
 namespace {
 
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-
 Result<FileDescriptor> bound_socket(int type, uint16_t* port) {
   FileDescriptor fd(socket(AF_INET, type | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return make_error(std::string("peer: socket: ") + std::strerror(errno));
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = net::loopback_address(0);
   if (bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
     return make_error(std::string("peer: bind 127.0.0.1:0: ") + std::strerror(errno));
   socklen_t len = sizeof a;
@@ -137,7 +130,7 @@ struct BenchPeer::Loop {
     FileDescriptor out;
     if (busy() < peer.limits_.max_connections)
       out = FileDescriptor(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    sockaddr_in to = loopback(peer.forward_port_);
+    sockaddr_in to = net::loopback_address(peer.forward_port_);
     int rc = out.valid() ? connect(out.get(), reinterpret_cast<sockaddr*>(&to), sizeof to) : -1;
     if (rc == 0) {
       connections.push_back(PeerConnection::opened(std::move(out)));

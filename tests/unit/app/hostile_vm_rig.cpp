@@ -31,18 +31,7 @@ void HostileGuestTest::SetUp() {
   ASSERT_TRUE(memory.ok());
   memory_ = std::make_unique<GuestMemory>(std::move(*memory));
   ram_base_ = memory_->regions()[0].mapping.data();  // the mapping moves with the memory
-  auto vm = std::make_unique<MockKvmVm>();
-  vm_mock_ = vm.get();
-  EXPECT_CALL(system_, create_vm())
-      .WillOnce(Return(ByMove(Result<std::unique_ptr<KvmVm>>(std::unique_ptr<KvmVm>(std::move(vm))))));
-  EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(typical_host_cpuid()));
-  EXPECT_CALL(*vm_mock_, set_tss_addr(_)).WillRepeatedly(Return(ok()));
-  EXPECT_CALL(*vm_mock_, set_identity_map_addr(_)).WillRepeatedly(Return(ok()));
-  EXPECT_CALL(*vm_mock_, create_irqchip()).WillRepeatedly(Return(ok()));
-  EXPECT_CALL(*vm_mock_, create_pit2()).WillRepeatedly(Return(ok()));
-  EXPECT_CALL(*vm_mock_, set_gsi_routing(_)).WillRepeatedly(Return(ok()));
-  EXPECT_CALL(*vm_mock_, set_irq_line(_, _)).Times(AnyNumber()).WillRepeatedly(Return(ok()));
-  EXPECT_CALL(*vm_mock_, register_irqfd(_, _, _)).WillRepeatedly(Return(ok()));
+  vm_mock_ = testing::expect_vm_set_up_without_fault(system_);
   // --no-ioeventfd: every QueueNotify write is an exit the script makes.
   EXPECT_CALL(*vm_mock_, register_ioeventfd(_, _, _, _, _)).Times(0);
   EXPECT_CALL(*vm_mock_, set_user_memory_region(_, _, _, _))
@@ -53,14 +42,7 @@ void HostileGuestTest::SetUp() {
   EXPECT_CALL(*vm_mock_, create_vcpu(_)).WillRepeatedly(Invoke([this](int id) {
     auto vcpu = std::make_unique<MockKvmVcpu>(id);
     bsp_ = vcpu.get();
-    EXPECT_CALL(*vcpu, set_cpuid(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vcpu, set_msrs(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vcpu, set_fpu(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vcpu, set_regs(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vcpu, set_sregs(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vcpu, get_regs()).WillRepeatedly(Return(Result<kvm_regs>(kvm_regs{})));
-    EXPECT_CALL(*vcpu, get_sregs()).WillRepeatedly(Return(Result<kvm_sregs>(kvm_sregs{})));
-    EXPECT_CALL(*vcpu, read_stats()).WillRepeatedly(Return(Result<KvmStats>(KvmStats{})));
+    testing::expect_vcpu_set_up_without_fault(*vcpu);
     return Result<std::unique_ptr<KvmVcpu>>(std::unique_ptr<KvmVcpu>(std::move(vcpu)));
   }));
 }

@@ -4,6 +4,7 @@
 // serve more connections than its cap, or make it spin when it runs out of
 // descriptors.
 #include "bench/exits/bench_peer.h"
+#include "hostnet/loopback_address.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -26,17 +27,9 @@
 namespace vmm::bench {
 namespace {
 
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-
 FileDescriptor connected(int type, uint16_t port) {
   FileDescriptor fd(socket(AF_INET, type, 0));
-  sockaddr_in a = loopback(port);
+  sockaddr_in a = net::loopback_address(port);
   EXPECT_EQ(connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   timeval tv{2, 0};
   setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -69,7 +62,7 @@ TEST(BenchPeer, EchoesEchoRequestsAndDropsTheRest) {
 
 TEST(BenchPeer, OpensAConnectionToTheForwardedPortOnRequest) {
   FileDescriptor listener(socket(AF_INET, SOCK_STREAM, 0));
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = net::loopback_address(0);
   ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(listen(listener.get(), 4), 0);
   socklen_t len = sizeof a;
@@ -178,7 +171,7 @@ TEST(BenchPeer, TheConnectionCapHolds) {
 
 TEST(BenchPeer, RequestsToOpenAConnectionBeyondTheCapFail) {
   FileDescriptor listener(socket(AF_INET, SOCK_STREAM, 0));
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = net::loopback_address(0);
   ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(listen(listener.get(), 4), 0);
   socklen_t len = sizeof a;
@@ -220,7 +213,7 @@ int accept_at_the_descriptor_limit() {
   std::vector<int> fillers;
   for (int fd; (fd = dup(null)) >= 0;) fillers.push_back(fd);
   if (errno != EMFILE) return 12;
-  sockaddr_in to = loopback((*peer)->tcp_port());
+  sockaddr_in to = net::loopback_address((*peer)->tcp_port());
   for (int fd : clients)
     if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) return 13;
 

@@ -15,6 +15,7 @@
 
 #include "sim_network.h"
 #include "slirp_harness.h"
+#include "hostnet/loopback_address.h"
 
 namespace net::test {
 namespace {
@@ -33,14 +34,6 @@ struct Fd {
   Fd& operator=(const Fd&) = delete;
 };
 
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-
 uint16_t bound_port(int fd) {
   sockaddr_in a{};
   socklen_t len = sizeof a;
@@ -51,7 +44,7 @@ uint16_t bound_port(int fd) {
 // A port on 127.0.0.1 that nothing listens on (just released).
 uint16_t free_port(int type) {
   Fd s(::socket(AF_INET, type, 0));
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = vmm::net::loopback_address(0);
   ::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
   return bound_port(s.fd);
 }
@@ -79,7 +72,7 @@ double mib_per_s(size_t bytes, std::chrono::steady_clock::duration d) {
 
 TEST(SlirpInterop, StackSendsFourMiBToALinuxServer) {
   Fd server(::socket(AF_INET, SOCK_STREAM, 0));
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = vmm::net::loopback_address(0);
   ASSERT_EQ(::bind(server.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(::listen(server.fd, 1), 0);
   uint16_t port = bound_port(server.fd);
@@ -140,7 +133,7 @@ TEST(SlirpInterop, LinuxClientSendsFourMiBThroughAHostForward) {
   std::atomic<bool> client_done{false};
   std::thread linux_side([&] {
     Fd c(::socket(AF_INET, SOCK_STREAM, 0));
-    sockaddr_in to = loopback(host_port);
+    sockaddr_in to = vmm::net::loopback_address(host_port);
     if (::connect(c.fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
       size_t off = 0;
       while (off < data.size()) {
@@ -181,7 +174,7 @@ TEST(SlirpInterop, LinuxClientSendsFourMiBThroughAHostForward) {
 TEST(SlirpInterop, UdpEchoBothWays) {
   // 1. The stack's datagrams to a Linux echo server on 127.0.0.1.
   Fd echo(::socket(AF_INET, SOCK_DGRAM, 0));
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = vmm::net::loopback_address(0);
   ASSERT_EQ(::bind(echo.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   uint16_t echo_port = bound_port(echo.fd);
   std::vector<size_t> sizes_seen;
@@ -238,7 +231,7 @@ TEST(SlirpInterop, UdpEchoBothWays) {
   std::atomic<bool> client_done{false};
   std::thread client([&] {
     Fd c(::socket(AF_INET, SOCK_DGRAM, 0));
-    sockaddr_in dst = loopback(host_port);
+    sockaddr_in dst = vmm::net::loopback_address(host_port);
     for (int i = 0; i < 5; ++i) {
       std::vector<uint8_t> msg = pattern_bytes(200 + i, 100 + i);
       ::sendto(c.fd, msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&dst), sizeof dst);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -31,6 +32,43 @@ inline std::vector<kvm_cpuid_entry2> typical_host_cpuid() {
           cpuid_leaf(0x40000000, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d),
           cpuid_leaf(0x40000001, 0x01007efb), cpuid_leaf(0x80000000, 0x80000008),
           cpuid_leaf(0x80000001, 0, 0, 0x101, 0x20100800), cpuid_leaf(0x80000008, 0x3030)};
+}
+
+// KVM_CREATE_VM hands out a new mock VM, and every VM-wide set-up call on it
+// succeeds, any number of times: for the tests about what happens after
+// set-up. The caller adds what its test is about (memory slots, vCPUs,
+// ioeventfds).
+inline MockKvmVm* expect_vm_set_up_without_fault(MockKvmSystem& system) {
+  using ::testing::_;
+  using ::testing::Return;
+  auto owned = std::make_unique<MockKvmVm>();
+  MockKvmVm* vm = owned.get();
+  EXPECT_CALL(system, create_vm())
+      .WillOnce(Return(::testing::ByMove(Result<std::unique_ptr<KvmVm>>(std::unique_ptr<KvmVm>(std::move(owned))))));
+  EXPECT_CALL(system, supported_cpuid()).WillRepeatedly(Return(typical_host_cpuid()));
+  EXPECT_CALL(*vm, set_tss_addr(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(*vm, set_identity_map_addr(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(*vm, create_irqchip()).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(*vm, create_pit2()).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(*vm, set_gsi_routing(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(*vm, set_irq_line(_, _)).Times(::testing::AnyNumber()).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(*vm, register_irqfd(_, _, _)).WillRepeatedly(Return(ok()));
+  return vm;
+}
+
+// Every per-vCPU set-up call on `vcpu` succeeds; its KVM statistics read as
+// `stats`.
+inline void expect_vcpu_set_up_without_fault(MockKvmVcpu& vcpu, KvmStats stats = {}) {
+  using ::testing::_;
+  using ::testing::Return;
+  EXPECT_CALL(vcpu, set_cpuid(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(vcpu, set_msrs(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(vcpu, set_fpu(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(vcpu, set_regs(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(vcpu, set_sregs(_)).WillRepeatedly(Return(ok()));
+  EXPECT_CALL(vcpu, get_regs()).WillRepeatedly(Return(Result<kvm_regs>(kvm_regs{})));
+  EXPECT_CALL(vcpu, get_sregs()).WillRepeatedly(Return(Result<kvm_sregs>(kvm_sregs{})));
+  EXPECT_CALL(vcpu, read_stats()).WillRepeatedly(Return(Result<KvmStats>(std::move(stats))));
 }
 
 // The vCPU writes `value` to the debug-exit port: the VM ends with

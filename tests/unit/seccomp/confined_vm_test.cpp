@@ -67,18 +67,7 @@ class ConfinedVm : public ::testing::Test {
     auto memory = GuestMemory::create(32 << 20);
     ASSERT_TRUE(memory.ok());
     memory_ = std::make_unique<GuestMemory>(std::move(*memory));
-    auto vm = std::make_unique<MockKvmVm>();
-    vm_ = vm.get();
-    EXPECT_CALL(system_, create_vm())
-        .WillOnce(Return(ByMove(Result<std::unique_ptr<KvmVm>>(std::unique_ptr<KvmVm>(std::move(vm))))));
-    EXPECT_CALL(system_, supported_cpuid()).WillRepeatedly(Return(typical_host_cpuid()));
-    EXPECT_CALL(*vm_, set_tss_addr(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vm_, set_identity_map_addr(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vm_, create_irqchip()).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vm_, create_pit2()).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vm_, set_gsi_routing(_)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vm_, set_irq_line(_, _)).WillRepeatedly(Return(ok()));
-    EXPECT_CALL(*vm_, register_irqfd(_, _, _)).WillRepeatedly(Return(ok()));
+    vm_ = testing::expect_vm_set_up_without_fault(system_);
     EXPECT_CALL(*vm_, register_ioeventfd(_, _, _, _, _)).WillRepeatedly(Return(ok()));
     EXPECT_CALL(*vm_, set_user_memory_region(_, _, _, _))
         .WillRepeatedly(Invoke([this](uint32_t slot, uint64_t, uint64_t, void* host) {
@@ -88,14 +77,7 @@ class ConfinedVm : public ::testing::Test {
     EXPECT_CALL(*vm_, create_vcpu(_)).Times(kVcpus).WillRepeatedly(Invoke([this](int id) {
       auto vcpu = std::make_unique<MockKvmVcpu>(id);
       vcpus_.push_back(vcpu.get());
-      EXPECT_CALL(*vcpu, set_cpuid(_)).WillRepeatedly(Return(ok()));
-      EXPECT_CALL(*vcpu, set_msrs(_)).WillRepeatedly(Return(ok()));
-      EXPECT_CALL(*vcpu, set_fpu(_)).WillRepeatedly(Return(ok()));
-      EXPECT_CALL(*vcpu, set_regs(_)).WillRepeatedly(Return(ok()));
-      EXPECT_CALL(*vcpu, set_sregs(_)).WillRepeatedly(Return(ok()));
-      EXPECT_CALL(*vcpu, get_regs()).WillRepeatedly(Return(Result<kvm_regs>(kvm_regs{})));
-      EXPECT_CALL(*vcpu, get_sregs()).WillRepeatedly(Return(Result<kvm_sregs>(kvm_sregs{})));
-      EXPECT_CALL(*vcpu, read_stats()).WillRepeatedly(Return(Result<KvmStats>(KvmStats{{"exits", 7}})));
+      testing::expect_vcpu_set_up_without_fault(*vcpu, KvmStats{{"exits", 7}});
       return Result<std::unique_ptr<KvmVcpu>>(std::unique_ptr<KvmVcpu>(std::move(vcpu)));
     }));
   }
