@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "vmm/loader/checked_range.h"
 
@@ -73,13 +74,31 @@ Result<void> check_table(std::span<const uint8_t> image, uint64_t offset, uint64
 }
 
 template <typename Phdr>
-ElfProgramHeader widen(const Phdr& p) {
+ElfProgramHeader widen_entry(const Phdr& p, std::type_identity<ElfProgramHeader>) {
   return ElfProgramHeader{p.p_type, p.p_offset, p.p_paddr, p.p_filesz, p.p_memsz, p.p_align};
 }
 
 template <typename Shdr>
-ElfSectionHeader widen_section(const Shdr& s) {
+ElfSectionHeader widen_entry(const Shdr& s, std::type_identity<ElfSectionHeader>) {
   return ElfSectionHeader{s.sh_type, s.sh_offset, s.sh_size, s.sh_addralign, s.sh_link, s.sh_entsize};
+}
+
+// A table of `count` entries of `entsize` bytes at `offset`, each read as
+// the class's own struct (Entry64 or Entry32) and widened to Wide.
+template <typename Wide, typename Entry64, typename Entry32>
+Result<std::vector<Wide>> read_table(std::span<const uint8_t> image, ElfClass elf_class, uint64_t offset,
+                                     uint64_t entsize, uint64_t count, const char* what) {
+  bool is64 = elf_class == ElfClass::k64;
+  VMM_TRY_VOID(check_table(image, offset, entsize, count, is64 ? sizeof(Entry64) : sizeof(Entry32), what));
+  std::vector<Wide> entries;
+  entries.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t at = offset + i * entsize;  // in range: checked above
+    constexpr std::type_identity<Wide> kTo;
+    entries.push_back(is64 ? widen_entry(read_struct<Entry64>(image, at), kTo)
+                           : widen_entry(read_struct<Entry32>(image, at), kTo));
+  }
+  return entries;
 }
 
 }  // namespace
@@ -94,35 +113,15 @@ Result<ElfFileHeader> parse_elf_file_header(std::span<const uint8_t> image) {
 Result<std::vector<ElfProgramHeader>> parse_elf_program_headers(std::span<const uint8_t> image,
                                                                 const ElfFileHeader& header) {
   if (header.phnum == 0 || header.phoff == 0) return make_error("no program headers");
-  bool is64 = header.elf_class == ElfClass::k64;
-  uint64_t min_entsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
-  VMM_TRY_VOID(check_table(image, header.phoff, header.phentsize, header.phnum, min_entsize,
-                           "program header"));
-  std::vector<ElfProgramHeader> headers;
-  headers.reserve(header.phnum);
-  for (uint64_t i = 0; i < header.phnum; ++i) {
-    uint64_t at = header.phoff + i * header.phentsize;  // in range: checked above
-    headers.push_back(is64 ? widen(read_struct<Elf64_Phdr>(image, at))
-                           : widen(read_struct<Elf32_Phdr>(image, at)));
-  }
-  return headers;
+  return read_table<ElfProgramHeader, Elf64_Phdr, Elf32_Phdr>(image, header.elf_class, header.phoff,
+                                                               header.phentsize, header.phnum, "program header");
 }
 
 Result<std::vector<ElfSectionHeader>> parse_elf_section_headers(std::span<const uint8_t> image,
                                                                 const ElfFileHeader& header) {
   if (header.shnum == 0 || header.shoff == 0) return std::vector<ElfSectionHeader>{};
-  bool is64 = header.elf_class == ElfClass::k64;
-  uint64_t min_entsize = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-  VMM_TRY_VOID(check_table(image, header.shoff, header.shentsize, header.shnum, min_entsize,
-                           "section header"));
-  std::vector<ElfSectionHeader> sections;
-  sections.reserve(header.shnum);
-  for (uint64_t i = 0; i < header.shnum; ++i) {
-    uint64_t at = header.shoff + i * header.shentsize;  // in range: checked above
-    sections.push_back(is64 ? widen_section(read_struct<Elf64_Shdr>(image, at))
-                            : widen_section(read_struct<Elf32_Shdr>(image, at)));
-  }
-  return sections;
+  return read_table<ElfSectionHeader, Elf64_Shdr, Elf32_Shdr>(image, header.elf_class, header.shoff,
+                                                               header.shentsize, header.shnum, "section header");
 }
 
 }  // namespace vmm::loader
