@@ -8,7 +8,7 @@ BootInfo g_boot;
 
 namespace {
 
-// entry.S maps physical 0..1 GiB in the direct map; that is all we can read
+// arch/x86/kernel/entry.S maps physical 0..1 GiB in the direct map; that is all we can read
 // until vm_init builds the full map.
 constexpr uint64_t kEarlyMapped = layout::kGiB;
 

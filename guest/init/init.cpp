@@ -3,6 +3,7 @@
 #include "arch/x86/platform/power.h"
 #include "boot/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/debug_exit_port.h"
 #include "kernel/panic.h"
 #include "lib/kstring.h"
 #include "proc/exec.h"

@@ -1,4 +1,4 @@
-// kmain: the boot CPU's path from entry.S to "boot: ok", then to init and
+// kmain: the boot CPU's path from arch/x86/kernel/entry.S to "boot: ok", then to init and
 // its idle loop.
 #include "arch/x86/cpu/gdt.h"
 #include "arch/x86/cpu/idt.h"
@@ -8,6 +8,7 @@
 #include "arch/x86/cpu_features.h"
 #include "arch/x86/include/x86.h"
 #include "arch/x86/kernel/smp.h"
+#include "arch/x86/kernel/syscall_cpu.h"
 #include "arch/x86/platform/acpi.h"
 #include "arch/x86/platform/ioapic.h"
 #include "boot/bootinfo.h"
@@ -22,10 +23,10 @@
 #include "mm/pmm.h"
 #include "mm/tlb.h"
 #include "mm/uaccess.h"
-#include "netglue/netglue.h"
+#include "netglue/netif.h"
+#include "proc/user_thread.h"
 #include "sched/idle.h"
 #include "sched/sched.h"
-#include "sys/syscall.h"
 
 namespace {
 
@@ -60,7 +61,7 @@ void calibrate_time() {
 
 // Test hooks for the panic path, run after SMP start-up: panic=now panics,
 // panic=fault takes a page fault, panic=nested faults inside panic (panic=ap
-// is in smp.cpp).
+// is in arch/x86/kernel/smp.cpp).
 void run_panic_test() {
   Str v;
   if (!cmdline::get("panic", &v)) return;
@@ -85,6 +86,7 @@ void kernel_setup() {
   ioapic::init();
   tlb_init();
   syscall_init_cpu();
+  user_threads_init();
   sched_init_cpu();
 }
 

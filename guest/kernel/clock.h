@@ -1,4 +1,4 @@
-// Time since boot in nanoseconds, from the TSC (calibrated in tsc.cpp), and
+// Time since boot in nanoseconds, from the TSC (calibrated in arch/x86/cpu/tsc.cpp), and
 // conversions between the two. Fixed-point factors, so no division at run
 // time and no 128-bit division (which would need libgcc).
 #pragma once

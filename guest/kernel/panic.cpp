@@ -12,8 +12,8 @@
 #include "arch/x86/cpu/percpu.h"
 #include "arch/x86/cpu/tsc.h"
 #include "arch/x86/include/x86.h"
-#include "arch/x86/platform/power.h"
 #include "kernel/console.h"
+#include "kernel/debug_exit_port.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include "kernel/console.h"
 
-extern "C" ExtableEntry __start_ex_table[], __stop_ex_table[];  // kernel.ld
+extern "C" ExtableEntry __start_ex_table[], __stop_ex_table[];  // arch/x86/kernel.ld
 
 void extable_init() {
   // Insertion sort: a few dozen entries, already nearly in order (each

@@ -2,7 +2,7 @@
 // user address (the user-copy routines, usercopy.S), where to continue
 // instead of panicking. Entries are placed in section __ex_table by the
 // assembler; the linker gathers them between __start_ex_table and
-// __stop_ex_table (kernel.ld); extable_init sorts them once at boot so that
+// __stop_ex_table (arch/x86/kernel.ld); extable_init sorts them once at boot so that
 // a lookup is a binary search.
 #pragma once
 

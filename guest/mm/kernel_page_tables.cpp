@@ -9,7 +9,7 @@
 #include "kernel/console.h"
 #include "lib/kstring.h"
 
-extern "C" char __kernel_end[];  // kernel.ld
+extern "C" char __kernel_end[];  // arch/x86/kernel.ld
 
 namespace vm {
 namespace {

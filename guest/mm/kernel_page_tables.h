@@ -1,4 +1,4 @@
-// The kernel's page tables (layout.h has the map): the direct map of
+// The kernel's page tables (arch/x86/include/layout.h has the map): the direct map of
 // physical memory, the kernel image in the top 2 GiB, and a temporary
 // identity map of low memory that AP start-up needs.
 #pragma once

@@ -10,7 +10,7 @@
 #include "lib/spinlock.h"
 #include "mm/kernel_page_tables.h"
 
-extern "C" char __kernel_end[];  // kernel.ld
+extern "C" char __kernel_end[];  // arch/x86/kernel.ld
 
 namespace pmm {
 namespace {

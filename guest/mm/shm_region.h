@@ -16,7 +16,7 @@ bool region_from_cmdline(Region* out);
 
 // Whether the 2 MiB page at phys (in the 32-bit device hole) may be mapped
 // write-back because it lies within the shared-memory region's 2 MiB pages
-// and holds no device registers (vm.cpp maps the rest of the hole uncached).
+// and holds no device registers (mm/kernel_page_tables.cpp maps the rest of the hole uncached).
 // `region` is the device's (nullptr without one): parsed once by the caller,
 // since the kernel's instructions are costly (emulated on some hosts) and
 // this is asked for every 2 MiB page of the hole.

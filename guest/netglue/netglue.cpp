@@ -90,13 +90,11 @@ void on_timer(uint64_t) {
 
 }  // namespace
 
-// Declared in netif.cpp's header-less contract: sets up the interfaces.
-void net_bring_up_interfaces(net::NetStack& stack);
-
-void net_init() {
+net::NetStack& net_stack_init() {
   g_stack = new (g_stack_storage) net::NetStack(g_env);
   if (g_stack->init() != 0) panic("net: out of memory for the network stack");
-  net_bring_up_interfaces(*g_stack);
+  file_set_socket_closer(net_socket_closed);
+  return *g_stack;
 }
 
 NetLocker::NetLocker() { g_lock.lock(); }

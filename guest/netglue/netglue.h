@@ -18,11 +18,10 @@
 
 struct File;
 
-// Brings the stack up and every network device the command line announces
-// (virtio_mmio.device=...), with addresses from ip=ADDR/PREFIX and gw=ADDR
-// (default: the user backend's 10.0.2.15/24 via 10.0.2.2). Prints one line
-// per interface. Without any device the stack still serves loopback.
-void net_init();
+// Brings the stack up with loopback only and returns it; netif.h's
+// net_init (above this file) then attaches the devices. Also makes the
+// last close of a socket File close its socket (file_set_socket_closer).
+net::NetStack& net_stack_init();
 
 // Holds the stack's lock for a scope; on release re-arms the stack's timer
 // from next_deadline() (it may have moved earlier during the call).

@@ -12,6 +12,7 @@
 #include "kernel/console.h"
 #include "mm/kheap.h"
 #include "netglue/netglue.h"
+#include "netglue/netif.h"
 #include "sched/idle.h"
 
 namespace {
@@ -201,7 +202,8 @@ void attach_shm(net::NetStack& stack) {
 
 }  // namespace
 
-void net_bring_up_interfaces(net::NetStack& stack) {
+void net_init() {
+  net::NetStack& stack = net_stack_init();
   virtio::MmioDeviceInfo devices[kMaxNics];
   size_t n = virtio::discover_mmio(devices, kMaxNics);
   Addressing addr = addressing_from_cmdline();

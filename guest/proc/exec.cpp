@@ -9,6 +9,7 @@
 #include "proc/elf_loader.h"
 #include "proc/process.h"
 #include "proc/programs.h"
+#include "proc/user_thread.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "uapi/errno.h"

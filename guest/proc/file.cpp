@@ -4,7 +4,6 @@
 #include <new>
 
 #include "lib/kstring.h"
-#include "netglue/netglue.h"
 #include "uapi/errno.h"
 
 namespace {
@@ -15,6 +14,7 @@ bool valid_fd(int fd) { return fd >= 0 && fd < kMaxFds; }
 
 
 WaitQueue g_poll_queue;
+void (*g_socket_closer)(File*);  // netglue's net_socket_closed
 
 }  // namespace
 
@@ -34,6 +34,8 @@ File* file_new_socket(net::SocketId socket, int sock_type, uint32_t status_flags
   return f;
 }
 
+void file_set_socket_closer(void (*close)(File* f)) { g_socket_closer = close; }
+
 void file_get(File* f) {
   if (f != &g_console) __atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 }
@@ -41,7 +43,7 @@ void file_get(File* f) {
 void file_put(File* f) {
   if (f == &g_console) return;
   if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
-  if (f->kind == FileKind::kSocket) net_socket_closed(f);
+  if (f->kind == FileKind::kSocket) g_socket_closer(f);
   f->~File();
   kheap::release(f, sizeof(File));
 }

@@ -42,6 +42,10 @@ WaitQueue& file_poll_queue();
 File* console_file();
 // A new socket File with one reference, or nullptr.
 File* file_new_socket(net::SocketId socket, int sock_type, uint32_t status_flags);
+// The network layer (netglue/, above this one) closes a socket File's
+// socket when its last reference goes: it says how once, before the first
+// socket exists (net_stack_init).
+void file_set_socket_closer(void (*close)(File* f));
 void file_get(File* f);
 // Drops a reference; the last one closes the socket (socket_file_closed).
 void file_put(File* f);

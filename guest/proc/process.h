@@ -2,7 +2,7 @@
 // status to. The process id is the id of its first thread (as in Linux).
 // A process ends when its last thread is gone: it becomes a zombie until
 // its parent collects the status with wait4; an orphan is reaped at once;
-// the end of the init process ends the VM (init.cpp).
+// the end of the init process ends the VM (init/init.cpp).
 #pragma once
 
 #include <stdint.h>
@@ -44,7 +44,7 @@ Process* current_process();
 // Ends every thread of p (they leave at their next kernel exit or wake-up);
 // the first call decides the status.
 void process_kill(Process* p, int wait_status);
-// Thread bookkeeping, called by thread.cpp.
+// Thread bookkeeping, called by user_thread.cpp.
 void process_thread_added(Process* p);
 void process_thread_gone(Process* p, int64_t exit_value);
 // A thread of p is ending (thread_exit, in its own context): the last one

@@ -2,7 +2,6 @@
 
 #include "arch/x86/cpu/percpu.h"
 #include "lib/spinlock.h"
-#include "sched/sched.h"
 
 namespace {
 
@@ -14,8 +13,11 @@ struct KTimer {
 };
 
 KTimer g_timer;
+void (*g_rearm)();  // sched_rearm, once the scheduler is up
 
 }  // namespace
+
+void ktimer_init(void (*rearm)()) { g_rearm = rearm; }
 
 void ktimer_set(KTimerCallback callback, uint64_t deadline_tsc) {
   {
@@ -27,7 +29,7 @@ void ktimer_set(KTimerCallback callback, uint64_t deadline_tsc) {
   }
   // A CPU that carried an older deadline fires once more for nothing and
   // then re-arms without it.
-  sched_rearm();
+  g_rearm();
 }
 
 uint64_t ktimer_deadline_here() {

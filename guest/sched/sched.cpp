@@ -9,7 +9,6 @@
 #include "kernel/panic.h"
 #include "lib/spinlock.h"
 #include "mm/aspace.h"
-#include "proc/process.h"
 #include "sched/idle.h"
 #include "sched/ktimer.h"
 #include "sched/thread.h"
@@ -36,6 +35,7 @@ struct SchedCpu {
 };
 
 SchedCpu g_sched[kMaxCpus];
+ThreadOwner g_owner;  // proc/user_thread.cpp's
 uint64_t g_online;  // CPUs with a scheduler (bit = cpu id)
 
 uint32_t me() { return this_cpu()->id; }
@@ -155,7 +155,7 @@ void enter(Thread* next) {
     c->tss.rsp[0] = next->kstack_top;
     c->kernel_rsp = next->kstack_top;
   }
-  aspace::activate(next->proc ? next->proc->as : nullptr);
+  aspace::activate(next->proc ? g_owner.address_space(next) : nullptr);
   __atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
   c->need_resched = false;
   g_sched[c->id].slice_end = 0;
@@ -170,7 +170,7 @@ void finish_switch(Thread* prev) {
     enqueue(prev, allowed(prev, me()) ? me() : pick_cpu(prev));
   }
   prev->lock.unlock();
-  if (dead) thread_release(prev);
+  if (dead) g_owner.release(prev);
   sched_rearm();
 }
 
@@ -203,7 +203,7 @@ void on_timer(TrapFrame*) {
   lapic_eoi();
   g_sched[me()].armed = 0;  // one-shot: it has fired
   uint64_t now = x86::rdtsc();
-  timeout_expire(now);
+  timeout_expire(now, sched_wake);
   ktimer_expire(now);
   sched_rearm();  // sets need_resched if the slice is used up
 }
@@ -232,14 +232,15 @@ extern "C" void sched_first_run(Thread* prev) {
   sched_user_return();
 }
 
-Thread* current_thread() { return current(); }
-bool current_thread_killed() { return __atomic_load_n(&current()->killed, __ATOMIC_RELAXED); }
+
+void sched_set_thread_owner(const ThreadOwner& owner) { g_owner = owner; }
 
 void sched_init_cpu() {
   uint32_t cpu = me();
   if (cpu == 0) {
     idt_set_handler(idt::kTimer, on_timer);
     idt_set_handler(idt::kReschedule, on_reschedule);
+    ktimer_init(sched_rearm);
   }
   Thread& idle = g_sched[cpu].idle;
   idle.state = ThreadState::kRunning;
@@ -359,7 +360,7 @@ void sched_idle_loop() {
 void sched_user_return() {
   for (;;) {
     Thread* t = current();
-    if (__atomic_load_n(&t->killed, __ATOMIC_RELAXED)) thread_exit(0);
+    if (__atomic_load_n(&t->killed, __ATOMIC_RELAXED)) g_owner.exit_killed();
     if (!this_cpu()->need_resched) return;
     this_cpu()->need_resched = false;
     sched_yield();

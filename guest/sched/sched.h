@@ -14,7 +14,20 @@
 
 #include <stdint.h>
 
+struct AddressSpace;
 struct Thread;
+
+// What the scheduler asks of the layer that owns user threads (proc/,
+// above it): registered once at boot, before the first user thread starts.
+struct ThreadOwner {
+  // The address space to switch to for t (a user thread).
+  AddressSpace* (*address_space)(const Thread* t);
+  // Ends the current thread, which was killed (sched_user_return).
+  void (*exit_killed)() __attribute__((noreturn));
+  // t is dead and fully switched out: free what it holds.
+  void (*release)(Thread* t);
+};
+void sched_set_thread_owner(const ThreadOwner& owner);
 
 // Makes the code running on this CPU its idle thread (call once per CPU,
 // interrupts off) and installs the timer and IPI handlers (boot CPU).

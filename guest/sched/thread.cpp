@@ -4,11 +4,8 @@
 #include "arch/x86/include/layout.h"
 #include "lib/kstring.h"
 #include "lib/spinlock.h"
-#include "mm/aspace.h"
 #include "mm/kheap.h"
 #include "mm/pmm.h"
-#include "proc/process.h"
-#include "sched/sched.h"
 
 extern "C" char thread_start[];  // switch.S
 
@@ -56,9 +53,11 @@ void reset(Thread* t, Process* p, uint32_t tid) {
 
 }  // namespace
 
+Thread* current_thread() { return this_cpu()->current; }
+
 uint32_t alloc_id() { return __atomic_fetch_add(&g_next_id, 1, __ATOMIC_RELAXED); }
 
-Thread* thread_create_user(Process* p, const TrapFrame& frame, uint32_t tid) {
+Thread* thread_create(Process* p, const TrapFrame& frame, uint32_t tid) {
   Thread* t = claim_slot();
   if (t == nullptr) return nullptr;
   uint64_t stack = pmm::alloc_contiguous(kKernelStackPages);
@@ -75,15 +74,7 @@ Thread* thread_create_user(Process* p, const TrapFrame& frame, uint32_t tid) {
   memset(sf, 0, sizeof(*sf));
   sf->rip = reinterpret_cast<uint64_t>(thread_start);
   t->saved_rsp = reinterpret_cast<uint64_t>(sf);
-  aspace::get(p->as);
-  process_thread_added(p);
   return t;
-}
-
-void thread_exit(int64_t value) {
-  process_thread_exiting(current_process());
-  current_thread()->exit_value = value;
-  sched_exit();
 }
 
 uint8_t* thread_io_buffer() {
@@ -92,18 +83,6 @@ uint8_t* thread_io_buffer() {
     t->io_buffer = static_cast<uint8_t*>(kheap::allocate(kThreadIoBufferSize, false));
   }
   return t->io_buffer;
-}
-
-void thread_release(Thread* t) {
-  Process* p = t->proc;
-  kheap::release(t->io_buffer, kThreadIoBufferSize);
-  t->io_buffer = nullptr;
-  int64_t value = t->exit_value;
-  pmm::put_contiguous(t->kstack_phys, kKernelStackPages);
-  aspace::put(p->as);
-  __atomic_store_n(&t->exited, true, __ATOMIC_RELEASE);
-  t->join_queue.wake_all();
-  process_thread_gone(p, value);  // may reap t's slot: t is not touched after
 }
 
 Thread* thread_find(Process* p, uint32_t tid) {

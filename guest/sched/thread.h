@@ -65,16 +65,12 @@ struct Thread {
 
 extern Thread g_threads[kMaxThreads];
 
-// A new user thread of p (state kNew) that will enter user mode with frame
-// (copied to the top of its kernel stack); tid 0 picks a fresh id. nullptr
-// if out of slots or memory.
-Thread* thread_create_user(Process* p, const TrapFrame& frame, uint32_t tid);
-// Ends the current thread with value (its join result): never returns.
-[[noreturn]] void thread_exit(int64_t value);
-// Called by the scheduler on the next thread once a dead thread t is fully
-// switched out: frees its stack and address-space reference, tells joiners
-// and the process.
-void thread_release(Thread* t);
+// A new thread of p (state kNew) with its kernel stack, that will enter
+// user mode with frame (copied to the top of that stack); tid 0 picks a
+// fresh id. nullptr if out of slots or memory. The process's side (its
+// thread count, the address-space reference) is proc/user_thread.h's
+// thread_create_user, which calls this.
+Thread* thread_create(Process* p, const TrapFrame& frame, uint32_t tid);
 // The live (not yet reaped) thread of p with this tid, or nullptr.
 Thread* thread_find(Process* p, uint32_t tid);
 // Frees a reaped slot.

@@ -2,7 +2,6 @@
 
 #include "arch/x86/cpu/percpu.h"
 #include "lib/spinlock.h"
-#include "sched/sched.h"
 #include "sched/thread.h"
 
 namespace {
@@ -34,7 +33,6 @@ void timeout_add(Thread* t, uint64_t deadline) {
     __atomic_store_n(&t->timeout_cpu, static_cast<int32_t>(me), __ATOMIC_RELEASE);
     update_earliest(l);
   }
-  sched_rearm();
 }
 
 void timeout_remove(Thread* t) {
@@ -54,13 +52,13 @@ void timeout_remove(Thread* t) {
   update_earliest(l);
 }
 
-void timeout_expire(uint64_t now) {
+void timeout_expire(uint64_t now, void (*wake)(Thread*)) {
   TimeoutList& l = g_lists[this_cpu()->id];
   RawSpinLocker lock(l.lock);
   while (l.head && static_cast<int64_t>(now - l.head->wake_tsc) >= 0) {
     Thread* t = l.head;
     l.head = t->timeout_next;
-    sched_wake(t);
+    wake(t);
     // Only now: until timeout_cpu reads -1, timeout_remove() waits for this
     // lock, so t cannot finish its wait and be reaped under our feet.
     __atomic_store_n(&t->timeout_cpu, -1, __ATOMIC_RELEASE);

@@ -4,6 +4,10 @@
 #include "sched/thread.h"
 #include "sched/timeout.h"
 
+bool current_thread_killed() {
+  return __atomic_load_n(&current_thread()->killed, __ATOMIC_RELAXED);
+}
+
 void WaitQueue::prepare(uint64_t deadline) {
   Thread* t = current_thread();
   {
@@ -19,7 +23,9 @@ void WaitQueue::prepare(uint64_t deadline) {
     sched_prepare_block();
   }
   if (deadline != 0 && __atomic_load_n(&t->timeout_cpu, __ATOMIC_ACQUIRE) < 0) {
+    InterruptsOff irq_off;  // as one step: this CPU's timer gets the deadline
     timeout_add(t, deadline);
+    sched_rearm();
   }
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "lib/spinlock.h"
+#include "sched/sched.h"  // sched_block
 
 struct Thread;
 
@@ -44,8 +45,6 @@ class WaitQueue {
 
 // True if the current thread is being killed.
 bool current_thread_killed();
-// Blocks the current thread if it is still marked blocked (sched.h).
-void sched_block();
 
 template <typename Cond>
 WaitResult WaitQueue::wait(Cond cond, uint64_t deadline) {

@@ -6,6 +6,7 @@
 #include "proc/exec.h"
 #include "proc/file.h"
 #include "proc/process.h"
+#include "proc/user_thread.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "sys/syscall.h"

@@ -4,6 +4,7 @@
 #include "mm/uaccess.h"
 #include "proc/exec.h"
 #include "proc/process.h"
+#include "proc/user_thread.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "sys/syscall.h"

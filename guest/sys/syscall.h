@@ -1,5 +1,6 @@
-// System calls: entry through SYSCALL (syscall_entry.S), one table from
-// number to handler (syscall.cpp), one handler per call (sys_*.cpp).
+// System calls: entry through SYSCALL (arch/x86/kernel/syscall_entry.S,
+// MSRs in arch/x86/kernel/syscall_cpu.h), one table from number to handler
+// (syscall.cpp), one handler per call (sys_*.cpp).
 // Numbers and errno values: uapi/syscalls.h, uapi/errno.h.
 #pragma once
 
@@ -14,13 +15,10 @@ struct SyscallArgs {
 
 using SyscallHandler = int64_t (*)(const SyscallArgs&);
 
-// Programs STAR/LSTAR/FMASK on this CPU (every CPU).
-void syscall_init_cpu();
-
-// A user-mode #PF on fetching syscall_entry itself: a hypervisor that
-// emulated SYSCALL without leaving ring 3 (see syscall.cpp). Completes the
-// system call on this frame and returns true; false if tf is not that.
-bool syscall_recover_from_fault(TrapFrame* tf);
+// Runs the handler for tf->rax with interrupts on and puts its result in
+// tf->rax (syscall_dispatch, which arch/x86/kernel/syscall_entry.S calls, and the ring-3
+// quirk's path in arch/x86/kernel/syscall_cpu.cpp).
+void syscall_run(TrapFrame* tf);
 
 // The handlers (sys_*.cpp).
 int64_t sys_read(const SyscallArgs&);

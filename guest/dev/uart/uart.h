@@ -1,6 +1,6 @@
 // 16550 UART. Transmit is polled: console output must work before (and
 // without) any interrupt set-up, including in panic. Receive is
-// interrupt-driven once tty.cpp enables it.
+// interrupt-driven once dev/tty.cpp enables it.
 #pragma once
 
 #include <stdint.h>

@@ -1,7 +1,7 @@
 // The virtio-mmio transport, driver side (virtio 1.2 §4.2): discovery of
 // the devices the kernel command line announces, and MmioTransport, the
 // register block of one device reached through the direct map (uncached
-// in the 3..4 GiB device hole, guest/vm.cpp).
+// in the 3..4 GiB device hole, guest/mm/kernel_page_tables.cpp).
 #pragma once
 
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // virtio-net: probing and initialization (virtio 1.2 §3.1.1, §4.2.3,
 // §5.1.5), configuration space and the interrupt acknowledgement. The data
-// path is in virtio_net_rx.cpp and virtio_net_tx.cpp.
+// path is in virtio_net_driver_rx.cpp and virtio_net_driver_tx.cpp.
 #include "dev/virtio/virtio_net_driver.h"
 
 #include <new>  // placement new (freestanding)

@@ -86,14 +86,14 @@ class NetDriver final : public net::NetDevice {
   ~NetDriver() = default;
   static void destroy(NetDriver* driver);
 
-  // Set-up steps (virtio_net.cpp).
+  // Set-up steps (virtio_net_driver.cpp).
   Status initialize();
   Status negotiate_features();
   Status setup_queue(uint16_t index, Virtqueue& queue, uint64_t* buffers);
   void read_config();
   void release_memory();
 
-  // Data path (virtio_net_rx.cpp, virtio_net_tx.cpp).
+  // Data path (virtio_net_driver_rx.cpp, virtio_net_driver_tx.cpp).
   uint8_t* rx_buffer(uint16_t id) const;
   uint8_t* tx_buffer(uint16_t id) const;
   void refill_rx();

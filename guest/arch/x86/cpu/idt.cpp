@@ -2,7 +2,7 @@
 
 #include "arch/x86/cpu/gdt.h"
 
-extern "C" const uint64_t trap_stub_table[256];  // vectors.S
+extern "C" const uint64_t trap_stub_table[256];  // arch/x86/kernel/vectors.S
 
 namespace {
 

@@ -1,5 +1,5 @@
 // The interrupt descriptor table, shared by all CPUs (Intel SDM vol 3,
-// 6.14.1). Every vector goes to its stub in vectors.S and then to trap().
+// 6.14.1). Every vector goes to its stub in arch/x86/kernel/vectors.S and then to trap().
 #pragma once
 
 #include <stdint.h>
@@ -18,7 +18,7 @@ inline constexpr uint8_t kFirstExternal = 32;  // 0..31 are reserved for excepti
 // (priority class = vector >> 4, SDM vol 3, 10.8.3.1): IPIs highest, then
 // the timer, then devices.
 inline constexpr uint8_t kTimer = 0x20;
-inline constexpr uint8_t kFirstDevice = 0x30;  // IOAPIC-routed, irq.cpp allocates
+inline constexpr uint8_t kFirstDevice = 0x30;  // IOAPIC-routed, arch/x86/platform/irq.cpp allocates
 inline constexpr uint8_t kLastDevice = 0xDF;
 inline constexpr uint8_t kReschedule = 0xF0;   // IPI: look at the run queue
 inline constexpr uint8_t kTlbShootdown = 0xF1; // IPI: flush the TLB

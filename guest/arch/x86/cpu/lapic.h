@@ -19,7 +19,7 @@ void lapic_send_nmi(uint32_t apic_id);
 // A fixed-delivery interrupt with this vector.
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 
-// Register access for the timer code (lapic_timer.cpp); offsets as in the
+// Register access for the timer code (arch/x86/lapic_timer.cpp); offsets as in the
 // xAPIC page (SDM vol 3, table 10-1).
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t value);

@@ -5,7 +5,7 @@
 Cpu g_cpus[kMaxCpus];
 uint32_t g_cpu_count = 1;
 
-// The boot CPU runs on boot_stack (entry.S); the others on kernel_stacks.
+// The boot CPU runs on boot_stack (arch/x86/kernel/entry.S); the others on kernel_stacks.
 extern "C" char boot_stack_top[];
 alignas(16) static uint8_t kernel_stacks[kMaxCpus][KERNEL_STACK_SIZE];
 alignas(16) static uint8_t ist_stacks[kMaxCpus][gdt::kIstSlots][kIstStackSize];

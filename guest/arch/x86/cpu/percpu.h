@@ -1,6 +1,6 @@
 // Per-CPU data. Each CPU's GS base points at its Cpu (set once at start-up),
 // so this_cpu() is one gs-relative load. The first fields are read by
-// syscall_entry.S, so their offsets are fixed.
+// arch/x86/kernel/syscall_entry.S, so their offsets are fixed.
 #pragma once
 
 #include <stddef.h>

@@ -1,5 +1,5 @@
-// Early CPU set-up shared by entry.S (boot CPU) and trampoline.S (APs).
-// Assembly only.
+// Early CPU set-up shared by arch/x86/kernel/entry.S (boot CPU) and
+// arch/x86/kernel/trampoline.S (APs). Assembly only.
 #pragma once
 
 #if defined(__ASSEMBLER__)

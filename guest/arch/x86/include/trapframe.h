@@ -1,6 +1,6 @@
-// The trap frame: what vectors.S leaves on the stack for every interrupt
+// The trap frame: what arch/x86/kernel/vectors.S leaves on the stack for every interrupt
 // and exception before calling trap(TrapFrame*). This is the one place its
-// layout is written down; vectors.S uses the TF_* offsets below.
+// layout is written down; arch/x86/kernel/vectors.S uses the TF_* offsets below.
 //
 //   higher addresses
 //   +--------------+
@@ -17,7 +17,7 @@
 // Entries from user mode (CS RPL 3) are bracketed by SWAPGS in trap_common so
 // that GS always points at the kernel's Cpu inside trap().
 //
-// System calls (syscall_entry.S) build the same frame, with vector
+// System calls (arch/x86/kernel/syscall_entry.S) build the same frame, with vector
 // TF_SYSCALL_VECTOR (no IDT vector has that number), so that fork and new
 // threads can start from a copy of it and return through trap_return.
 #pragma once

@@ -1,7 +1,8 @@
 /* The general-purpose-register half of a trap frame (trapframe.h), pushed
    and popped in one place for every entry path (interrupt stubs in
-   vectors.S, SYSCALL in syscall_entry.S): two copies of this order would
-   drift from struct TrapFrame. Assembler only. */
+   arch/x86/kernel/vectors.S, SYSCALL in arch/x86/kernel/syscall_entry.S):
+   two copies of this order would drift from struct TrapFrame. Assembler
+   only. */
 #pragma once
 
 .macro PUSH_GPRS

@@ -4,7 +4,7 @@
 // protected mode, flat 4 GiB segments, paging off, interrupts off, with
 // EBX = physical address of struct hvm_start_info (Xen's PVH boot ABI,
 // xen/include/public/arch-x86/hvm/start_info.h). This code:
-//   1. makes RAM cacheable (cpu_setup.h) and zeroes .bss (a loader need
+//   1. makes RAM cacheable (arch/x86/include/cpu_setup.h) and zeroes .bss (a loader need
 //      not),
 //   2. builds boot page tables that map the first 1 GiB three times:
 //      identity (needed while paging is switched on), the direct map at
@@ -12,7 +12,7 @@
 //   3. enables long mode (Intel SDM vol 3, 9.8.5: PAE, CR3, EFER.LME,
 //      then CR0.PG),
 //   4. jumps to the higher half and calls kmain(start_info_phys).
-// vm.cpp replaces these tables with the real kernel page tables.
+// mm/kernel_page_tables.cpp replaces these tables with the real kernel page tables.
 #include "arch/x86/include/cpu_setup.h"
 #include "arch/x86/include/layout.h"
 
@@ -162,7 +162,7 @@ entry64_high:
 no_long_mode_msg:
   .asciz "boot: CPU has no long mode\r\n"
 
-// Boot GDT: only what the switch to 64-bit needs; gdt.cpp installs the real
+// Boot GDT: only what the switch to 64-bit needs; arch/x86/cpu/gdt.cpp installs the real
 // per-CPU GDT. Selectors match it (0x08 code, 0x10 data).
 .balign 8
 boot_gdt:

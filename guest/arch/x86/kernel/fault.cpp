@@ -3,13 +3,15 @@
 #include "arch/x86/cpu/idt.h"
 #include "arch/x86/include/layout.h"
 #include "arch/x86/include/x86.h"
+#include "arch/x86/kernel/fatal_exception.h"
+#include "arch/x86/kernel/syscall_cpu.h"
 #include "kernel/console.h"
 #include "mm/aspace.h"
 #include "mm/extable.h"
 #include "mm/uaccess.h"
 #include "proc/process.h"
+#include "proc/user_thread.h"
 #include "sched/thread.h"
-#include "sys/syscall.h"
 #include "uapi/abi.h"
 
 namespace {

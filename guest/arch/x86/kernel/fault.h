@@ -14,5 +14,3 @@
 void page_fault(TrapFrame* tf);
 // Any other exception from user mode: ends the process. Never returns.
 [[noreturn]] void user_exception(const TrapFrame* tf);
-// trap.cpp: prints the trap and registers, then panics.
-[[noreturn]] void fatal_exception(const TrapFrame* tf, uint64_t cr2, const char* why);

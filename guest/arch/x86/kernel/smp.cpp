@@ -12,13 +12,13 @@
 #include "arch/x86/cpu_features.h"
 #include "arch/x86/include/layout.h"
 #include "arch/x86/include/x86.h"
+#include "arch/x86/kernel/syscall_cpu.h"
 #include "boot/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
 #include "lib/kstring.h"
 #include "mm/kernel_page_tables.h"
 #include "sched/sched.h"
-#include "sys/syscall.h"
 
 extern "C" char trampoline_start[], trampoline_end[], trampoline_cr3[];
 

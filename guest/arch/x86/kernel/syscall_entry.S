@@ -1,8 +1,8 @@
 // SYSCALL lands here (IA32_LSTAR), with the user's RIP in RCX and RFLAGS in
 // R11, CS/SS already the kernel's, interrupts off (IA32_FMASK clears IF, TF,
-// DF, AC...; syscall.cpp), and RSP still the user's (Intel SDM vol 2,
+// DF, AC...; sys/syscall.cpp), and RSP still the user's (Intel SDM vol 2,
 // SYSCALL). The entry switches to the current thread's kernel stack
-// (gs:8, Cpu::kernel_rsp, percpu.h), builds a TrapFrame exactly like an
+// (gs:8, Cpu::kernel_rsp, arch/x86/cpu/percpu.h), builds a TrapFrame exactly like an
 // interrupt from user mode would, and calls syscall_dispatch(frame).
 //
 // The way out restores every register from the frame (RAX holds the
@@ -11,9 +11,9 @@
 #include "arch/x86/include/trapframe.h"
 #include "arch/x86/include/trapframe_regs.h"
 
-#define USER_DS (0x18 | 3)   // gdt.h
+#define USER_DS (0x18 | 3)   // arch/x86/cpu/gdt.h
 #define USER_CS (0x20 | 3)
-#define USER_TOP 0x00007ffffffff000  // layout.h kUserTop
+#define USER_TOP 0x00007ffffffff000  // arch/x86/include/layout.h kUserTop
 
 .text
 .globl syscall_entry

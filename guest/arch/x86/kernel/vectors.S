@@ -1,9 +1,9 @@
 // One entry stub per IDT vector (0..255), and trap_stub_table, their
-// addresses in vector order, from which idt.cpp builds the IDT.
+// addresses in vector order, from which arch/x86/cpu/idt.cpp builds the IDT.
 //
 // The CPU pushes an error code only for vectors 8, 10-14, 17, 21, 29, 30
 // (Intel SDM vol 3, table 6-1; AMD APM vol 2 for 29 and 30); the other stubs
-// push a 0 so that every frame has the same layout (trapframe.h).
+// push a 0 so that every frame has the same layout (arch/x86/include/trapframe.h).
 #include "arch/x86/include/trapframe.h"
 #include "arch/x86/include/trapframe_regs.h"
 
@@ -57,7 +57,7 @@ trap_stub_table:
 .endm
 
 // Entries from user mode (CS RPL 3) swap GS to the kernel's. trap_return is
-// also where a new thread enters user mode (switch.S).
+// also where a new thread enters user mode (sched/switch.S).
 trap_common:
   PUSH_REGS
   testb $3, TF_CS(%rsp)

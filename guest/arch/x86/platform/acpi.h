@@ -77,7 +77,7 @@ extern Info g_info;
 Status init(uint64_t rsdp_hint, uint32_t boot_apic_id);
 void print();
 
-// ---- used by madt.cpp / fadt.cpp ----
+// ---- used by madt_parse.cpp / fadt_parse.cpp ----
 // The table with this signature, checksum verified, or nullptr.
 const TableHeader* find_table(const char signature[4]);
 // Maps and checks the table at phys (length and checksum), or nullptr.

@@ -49,8 +49,3 @@ Status power_off() {
   udelay(kPowerOffGraceUs);
   return Status::error("power: still running after the S5 request");
 }
-
-void debug_exit(uint8_t value) {
-  x86::outb(abi::kDebugExitPort, value);
-  x86::halt_forever();
-}

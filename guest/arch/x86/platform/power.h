@@ -1,5 +1,5 @@
-// Ending the VM: ACPI S5 soft-off (clean, VMM exit status 0), or the
-// debug-exit port (QEMU isa-debug-exit compatible: status (v << 1) | 1).
+// Ending the VM cleanly: ACPI S5 soft-off (VMM exit status 0). The other
+// way out, the debug-exit port, is kernel/debug_exit_port.h.
 #pragma once
 
 #include <stdint.h>
@@ -10,5 +10,3 @@
 // (hardware-reduced) or PM1a control block (legacy). Returns only if the VM
 // is still running afterwards.
 Status power_off();
-
-[[noreturn]] void debug_exit(uint8_t value);
