@@ -7,7 +7,7 @@ namespace {
 constexpr long kPage = 4096;
 // A canonical user address no region covers.
 constexpr long kUnmapped = 0x00006f0000000000;
-// The kernel image (layout.h KERNEL_VMA + 1 MiB): mapped, supervisor-only.
+// The kernel image (arch/x86/include/layout.h KERNEL_VMA + 1 MiB): mapped, supervisor-only.
 constexpr long kKernel = static_cast<long>(0xffffffff80100000);
 constexpr long kUserTop = 0x00007ffffffff000;
 

@@ -9,7 +9,7 @@
 
 #include <stdarg.h>
 
-#include "format.h"
+#include "lib/format.h"
 
 namespace selftest {
 namespace {

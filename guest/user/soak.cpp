@@ -20,7 +20,7 @@
 //   soak: free frames start F0 end F1
 // Exit status: 0 if nothing came back corrupt and TCP echoed every byte;
 // 1 otherwise (or on a failed call); 2 for bad arguments.
-#include "kstring.h"
+#include "lib/kstring.h"
 #include "pattern.h"
 #include "uapi/abi.h"
 #include "unet.h"

@@ -26,8 +26,8 @@
 // datagram that never came back; 2 for bad arguments; 4 if a reply was
 // corrupt.
 #include "abi/platform.h"
-#include "format.h"
-#include "kstring.h"
+#include "lib/format.h"
+#include "lib/kstring.h"
 #include "pattern.h"
 #include "unet.h"
 

@@ -2,7 +2,7 @@
 
 #include <stdarg.h>
 
-#include "format.h"
+#include "lib/format.h"
 
 extern "C" [[noreturn]] void u_exit_group(int status) { u::exit(status); }
 

@@ -1,6 +1,6 @@
 #include "unet.h"
 
-#include "format.h"
+#include "lib/format.h"
 
 namespace u {
 namespace {

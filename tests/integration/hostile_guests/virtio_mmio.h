@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "guest/virtio/virtio_mmio.h"  // register offsets (the bundled guest's)
-#include "guest/virtio/virtio_spec.h"   // status bits, feature bits
+#include "guest/dev/virtio/virtio_mmio.h"  // register offsets (the bundled guest's)
+#include "guest/dev/virtio/virtio_spec.h"   // status bits, feature bits
 
 namespace hg {
 

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "guest/virtio/virtio_spec.h"
+#include "guest/dev/virtio/virtio_spec.h"
 
 namespace hg {
 

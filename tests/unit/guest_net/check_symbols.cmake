@@ -1,6 +1,6 @@
 cmake_minimum_required(VERSION 3.25)
 # Fails if the freestanding objects, linked together, need a symbol the
-# kernel does not provide: only the mem* functions (guest/kstring.cpp).
+# kernel does not provide: only the mem* functions (guest/lib/kstring.cpp).
 set(allowed memcpy memmove memset memcmp)
 execute_process(COMMAND ${LINKER} -r -o ${OUTPUT} ${OBJECTS} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)

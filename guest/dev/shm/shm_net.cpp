@@ -1,0 +1,78 @@
+#include "dev/shm/shm_net.h"
+
+#include <new>
+
+#include "arch/x86/include/layout.h"
+#include "boot/bootinfo.h"
+#include "kernel/console.h"
+#include "mm/kheap.h"
+
+namespace shm {
+
+ShmNetDevice* ShmNetDevice::create(const Region& region) {
+  if (bootinfo_overlaps_ram(region.phys, region.size)) {
+    kprintf("shm0: shmem=%lu@0x%lx overlaps RAM in the memory map: not using it\n", region.size,
+            region.phys);
+    return nullptr;
+  }
+  for (uint64_t p = region.phys & ~(layout::kLargePageSize - 1); p < region.phys + region.size;
+       p += layout::kLargePageSize) {
+    if (!write_back_page(&region, p)) {
+      kprintf("shm0: region at 0x%lx shares a 2 MiB page with device registers: not using it\n",
+              region.phys);
+      return nullptr;
+    }
+  }
+  void* base = layout::phys_to_virt(region.phys);
+  void* block = kheap::allocate(sizeof(ShmNetDevice));
+  if (block == nullptr) return nullptr;
+  auto* dev = new (block) ShmNetDevice();
+  dev->base_ = base;
+  shmem::ShmemError e = shmem::guest_attach(base, region.size, &dev->rings_);
+  if (e != shmem::ShmemError::kNone) {
+    kprintf("shm0: cannot attach: %s\n", shmem::shmem_error_name(e));
+    shmem::guest_announce_stopped(base, e);
+    dev->~ShmNetDevice();
+    kheap::release(block, sizeof(ShmNetDevice));
+    return nullptr;
+  }
+  shmem::guest_announce_ready(base, 0);
+  return dev;
+}
+
+void ShmNetDevice::stop(shmem::ShmemError why, const char* where) {
+  if (broken_) return;
+  broken_ = true;
+  kprintf("shm0: %s ring broken (%s): interface stopped\n", where, shmem::shmem_error_name(why));
+  shmem::guest_announce_stopped(base_, why);
+}
+
+bool ShmNetDevice::transmit(const uint8_t* frame, size_t len) {
+  if (broken_ || len > shmem::kMaxFrameSize) return false;
+  shmem::RingResult r = rings_.to_host.try_push(frame, static_cast<uint32_t>(len));
+  switch (r.status) {
+    case shmem::RingStatus::kDone:
+      counters_.tx_frames++;
+      counters_.tx_bytes += len;
+      return true;
+    case shmem::RingStatus::kFull: counters_.tx_ring_full++; return false;
+    case shmem::RingStatus::kBroken: stop(r.error, "guest-to-host"); return false;
+    default: return false;
+  }
+}
+
+uint32_t ShmNetDevice::poll_rx(uint32_t budget, Deliver deliver, void* ctx) {
+  uint32_t n = 0;
+  while (!broken_ && n < budget) {
+    shmem::RingResult r = rings_.from_host.try_pop(rx_buffer_, sizeof(rx_buffer_));
+    if (r.status == shmem::RingStatus::kBroken) stop(r.error, "host-to-guest");
+    if (r.status != shmem::RingStatus::kDone) break;
+    counters_.rx_frames++;
+    counters_.rx_bytes += r.value;
+    deliver(ctx, rx_buffer_, r.value);
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace shm

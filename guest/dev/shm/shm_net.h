@@ -1,0 +1,51 @@
+// shm0: the shared-memory device (abi/shmem_ring.h) as a network
+// interface. Frames go to the host by a store into the guest-to-host ring
+// and come back by polling the host-to-guest ring: no register, no
+// doorbell, no interrupt, so sending and receiving cost no VM exit. The
+// price is polling: the network glue polls it before a socket call sleeps
+// and from the idle loop (idle=poll keeps a CPU there without HLT).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/shmem_ring.h"
+#include "mm/shm_region.h"
+#include "net/interface.h"
+
+namespace shm {
+
+class ShmNetDevice final : public net::NetDevice {
+ public:
+  // Checks the region (reserved in the memory map, mapped write-back, a
+  // header the host wrote), attaches to its rings and tells the host it is
+  // ready. nullptr with a printed reason otherwise.
+  static ShmNetDevice* create(const Region& region);
+
+  bool transmit(const uint8_t* frame, size_t len) override;
+  using Deliver = void (*)(void* ctx, const uint8_t* frame, size_t len);
+  // Hands up to budget frames from the host to deliver(); how many.
+  uint32_t poll_rx(uint32_t budget, Deliver deliver, void* ctx);
+  bool broken() const { return broken_; }
+  net::MacAddress mac() const { return kMac; }
+
+  struct Counters {
+    uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes, tx_ring_full;
+  };
+  const Counters& counters() const { return counters_; }
+
+  // Locally administered (IEEE 802: bit 1 of the first byte), unicast.
+  static constexpr net::MacAddress kMac = {{0x02, 0x00, 0x00, 0x00, 0x03, 0x0f}};
+
+ private:
+  ShmNetDevice() = default;
+  void stop(shmem::ShmemError why, const char* where);
+
+  void* base_ = nullptr;
+  shmem::GuestRings rings_{};
+  bool broken_ = false;
+  Counters counters_{};
+  alignas(16) uint8_t rx_buffer_[shmem::kMaxFrameSize];
+};
+
+}  // namespace shm

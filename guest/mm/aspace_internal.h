@@ -1,0 +1,94 @@
+// The inside of an address space, shared by aspace.cpp (lifecycle and
+// regions) and aspace_fault.cpp (page faults and loading). Nothing else
+// includes this.
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/x86/include/layout.h"
+#include "arch/x86/include/x86.h"
+#include "lib/spinlock.h"
+#include "mm/aspace.h"
+#include "mm/tlb.h"
+
+namespace aspace {
+
+// Spins with interrupts off, serving TLB shootdowns meanwhile: the holder
+// may be waiting for this very CPU to flush (tlb.h).
+class ShootdownSafeLock {
+ public:
+  void lock() {
+    bool irq = x86::save_and_cli();
+    while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
+      while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) {
+        tlb_serve_pending();
+        x86::pause();
+      }
+    }
+    irq_was_enabled_ = irq;
+  }
+  void unlock() {
+    bool irq = irq_was_enabled_;
+    __atomic_store_n(&locked_, false, __ATOMIC_RELEASE);
+    x86::restore_interrupts(irq);
+  }
+
+ private:
+  bool locked_ = false;
+  bool irq_was_enabled_ = false;
+};
+
+struct Region {
+  uint64_t start{}, end{};
+  uint32_t prot{};
+  // Fault-around: a fault right where the last one's pages ended doubles
+  // the number of pages the next one maps (sequential touching, e.g. a
+  // buffer being filled); any other fault resets it to one page.
+  uint64_t next_fault{};
+  uint32_t window{};
+  // Large anonymous mappings may use 2 MiB pages where they cover a whole
+  // aligned 2 MiB block.
+  bool huge_ok{};
+};
+
+}  // namespace aspace
+
+struct AddressSpace {
+  aspace::ShootdownSafeLock lock{};
+  uint64_t pml4{};
+  aspace::Region regions[aspace::kMaxRegions]{};  // sorted by start, disjoint
+  uint32_t region_count{};
+  int refs{};
+  uint64_t cpus{};  // CPUs that have pml4 loaded (bit = cpu id)
+  bool in_use{};
+};
+
+namespace aspace {
+
+inline constexpr uint64_t kPage = layout::kPageSize;
+
+class Locker {
+ public:
+  explicit Locker(AddressSpace* as) : as_(as) { as_->lock.lock(); }
+  ~Locker() { as_->lock.unlock(); }
+  Locker(const Locker&) = delete;
+  Locker& operator=(const Locker&) = delete;
+
+ private:
+  AddressSpace* as_;
+};
+
+// The region holding va, or nullptr. Lock held.
+inline Region* find_region(AddressSpace* as, uint64_t va) {
+  for (uint32_t i = 0; i < as->region_count; ++i) {
+    Region& r = as->regions[i];
+    if (va >= r.start && va < r.end) return &r;
+  }
+  return nullptr;
+}
+
+inline void flush_everywhere(AddressSpace* as) {
+  tlb_shootdown(__atomic_load_n(&as->cpus, __ATOMIC_SEQ_CST));
+}
+
+}  // namespace aspace
