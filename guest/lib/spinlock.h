@@ -10,9 +10,19 @@
 class SpinLock {
  public:
   void lock() {
+    lock_serving([] {});
+  }
+  // lock(), calling serve() on every turn of the wait: for a lock whose
+  // holder may be waiting for this very CPU to do something (a TLB
+  // shootdown), which it cannot do with interrupts off unless it does it here.
+  template <typename Serve>
+  void lock_serving(Serve serve) {
     bool irq = x86::save_and_cli();
     while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
-      while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) x86::pause();
+      while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) {
+        serve();
+        x86::pause();
+      }
     }
     irq_was_enabled_ = irq;
   }

@@ -17,25 +17,11 @@ namespace aspace {
 // may be waiting for this very CPU to flush (tlb.h).
 class ShootdownSafeLock {
  public:
-  void lock() {
-    bool irq = x86::save_and_cli();
-    while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
-      while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) {
-        tlb_serve_pending();
-        x86::pause();
-      }
-    }
-    irq_was_enabled_ = irq;
-  }
-  void unlock() {
-    bool irq = irq_was_enabled_;
-    __atomic_store_n(&locked_, false, __ATOMIC_RELEASE);
-    x86::restore_interrupts(irq);
-  }
+  void lock() { lock_.lock_serving(tlb_serve_pending); }
+  void unlock() { lock_.unlock(); }
 
  private:
-  bool locked_ = false;
-  bool irq_was_enabled_ = false;
+  SpinLock lock_;
 };
 
 struct Region {

@@ -239,6 +239,16 @@ struct UserMsgHdr {  // struct msghdr as user space lays it out
 };
 static_assert(sizeof(UserMsgHdr) == sizeof(net::MsgHeader));
 
+// do_send() to the user's address at `name` (namelen bytes), or to the
+// socket's peer when name is 0.
+int64_t send_to(const SocketRef& s, const UserIov& iov, uint64_t name, uint64_t namelen, int flags) {
+  UserAddress to;
+  if (name != 0) {
+    if (int64_t r = copy_address_in(name, namelen, &to); r < 0) return r;
+  }
+  return do_send(s, iov, name ? &to : nullptr, flags);
+}
+
 }  // namespace
 
 // sendto(fd, buf, len, flags, addr, addrlen); send() is sendto with no address.
@@ -247,11 +257,7 @@ int64_t sys_sendto(const SyscallArgs& a) {
   if (s.error()) return s.error();
   UserIov iov;
   if (int64_t r = iov.load_single(a.a1, a.a2); r < 0) return r;
-  UserAddress to;
-  if (a.a4 != 0) {
-    if (int64_t r = copy_address_in(a.a4, a.a5, &to); r < 0) return r;
-  }
-  return do_send(s, iov, a.a4 ? &to : nullptr, static_cast<int>(a.a3));
+  return send_to(s, iov, a.a4, a.a5, static_cast<int>(a.a3));
 }
 
 // recvfrom(fd, buf, len, flags, addr, int* addrlen); recv() likewise.
@@ -278,11 +284,7 @@ int64_t sys_sendmsg(const SyscallArgs& a) {
   if (copy_from_user(&h, a.a1, sizeof(h)) < 0) return -err::kFault;
   UserIov iov;
   if (int64_t r = iov.load(h.iov, h.iovlen); r < 0) return r;
-  UserAddress to;
-  if (h.name != 0) {
-    if (int64_t r = copy_address_in(h.name, h.namelen, &to); r < 0) return r;
-  }
-  return do_send(s, iov, h.name ? &to : nullptr, static_cast<int>(a.a2));
+  return send_to(s, iov, h.name, h.namelen, static_cast<int>(a.a2));
 }
 
 // recvmsg(fd, struct msghdr*, flags): fills msg_namelen, msg_flags, and
