@@ -249,6 +249,12 @@ int64_t send_to(const SocketRef& s, const UserIov& iov, uint64_t name, uint64_t 
   return do_send(s, iov, name ? &to : nullptr, flags);
 }
 
+// The user's struct msghdr at `user`, and the iovec array it points to.
+int64_t load_msghdr(uint64_t user, UserMsgHdr* h, UserIov* iov) {
+  if (copy_from_user(h, user, sizeof(*h)) < 0) return -err::kFault;
+  return iov->load(h->iov, h->iovlen);
+}
+
 }  // namespace
 
 // sendto(fd, buf, len, flags, addr, addrlen); send() is sendto with no address.
@@ -281,9 +287,8 @@ int64_t sys_sendmsg(const SyscallArgs& a) {
   SocketRef s(a.a0);
   if (s.error()) return s.error();
   UserMsgHdr h;
-  if (copy_from_user(&h, a.a1, sizeof(h)) < 0) return -err::kFault;
   UserIov iov;
-  if (int64_t r = iov.load(h.iov, h.iovlen); r < 0) return r;
+  if (int64_t r = load_msghdr(a.a1, &h, &iov); r < 0) return r;
   return send_to(s, iov, h.name, h.namelen, static_cast<int>(a.a2));
 }
 
@@ -293,9 +298,8 @@ int64_t sys_recvmsg(const SyscallArgs& a) {
   SocketRef s(a.a0);
   if (s.error()) return s.error();
   UserMsgHdr h;
-  if (copy_from_user(&h, a.a1, sizeof(h)) < 0) return -err::kFault;
   UserIov iov;
-  if (int64_t r = iov.load(h.iov, h.iovlen); r < 0) return r;
+  if (int64_t r = load_msghdr(a.a1, &h, &iov); r < 0) return r;
   Received got;
   got.want_from = h.name != 0;
   if (got.want_from) {
