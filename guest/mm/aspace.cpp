@@ -97,8 +97,10 @@ AddressSpace* clone(AddressSpace* src) {
   AddressSpace* as = create();
   if (as == nullptr) return nullptr;
   Locker lock(src);
-  for (uint32_t i = 0; i < src->region_count; ++i) as->regions[i] = src->regions[i];
-  as->region_count = src->region_count;
+  // Device regions stay with src: their pages are not shared (paging.h, kDevicePage).
+  for (uint32_t i = 0; i < src->region_count; ++i) {
+    if (!src->regions[i].device) as->regions[as->region_count++] = src->regions[i];
+  }
   bool ok = paging::clone_cow(src->pml4, as->pml4);
   // src's writable pages just became read-only: other CPUs running src
   // must not keep writing through old TLB entries.
@@ -141,13 +143,11 @@ Status add_region(AddressSpace* as, uint64_t start, uint64_t len, uint32_t prot)
   return Status::ok();
 }
 
-int64_t map_anonymous(AddressSpace* as, uint64_t len, uint32_t prot) {
-  if (len == 0 || len > kMmapEnd - layout::kUserMmapBase) return -err::kInval;
-  len = page_up(len);
-  // Mappings of 2 MiB or more start on a 2 MiB boundary: 2 MiB pages.
-  bool huge = len >= layout::kLargePageSize;
-  uint64_t align = huge ? layout::kLargePageSize : kPage;
-  Locker lock(as);
+namespace {
+
+// The lowest `align`-aligned address in the mmap area with room for len
+// bytes, or 0. Lock held.
+uint64_t find_room_locked(AddressSpace* as, uint64_t len, uint64_t align) {
   uint64_t candidate = layout::kUserMmapBase;
   for (uint32_t i = 0; i < as->region_count; ++i) {
     const Region& r = as->regions[i];
@@ -155,11 +155,41 @@ int64_t map_anonymous(AddressSpace* as, uint64_t len, uint32_t prot) {
     if (r.start >= candidate + len) break;
     candidate = (r.end + align - 1) & ~(align - 1);
   }
-  if (candidate + len > kMmapEnd) return -err::kNoMem;
-  Region region{candidate, candidate + len, prot};
+  return candidate + len > kMmapEnd ? 0 : candidate;
+}
+
+}  // namespace
+
+int64_t map_anonymous(AddressSpace* as, uint64_t len, uint32_t prot) {
+  if (len == 0 || len > kMmapEnd - layout::kUserMmapBase) return -err::kInval;
+  len = page_up(len);
+  // Mappings of 2 MiB or more start on a 2 MiB boundary: 2 MiB pages.
+  bool huge = len >= layout::kLargePageSize;
+  Locker lock(as);
+  uint64_t start = find_room_locked(as, len, huge ? layout::kLargePageSize : kPage);
+  if (start == 0) return -err::kNoMem;
+  Region region{start, start + len, prot};
   region.huge_ok = huge;
   if (!insert_region(as, region)) return -err::kNoMem;
-  return static_cast<int64_t>(candidate);
+  return static_cast<int64_t>(start);
+}
+
+int64_t map_device(AddressSpace* as, uint64_t phys, uint64_t len, uint32_t prot) {
+  if (len == 0 || (phys | len) & (kPage - 1) || len > kMmapEnd - layout::kUserMmapBase) return -err::kInval;
+  Locker lock(as);
+  uint64_t start = find_room_locked(as, len, kPage);
+  if (start == 0) return -err::kNoMem;
+  Region region{start, start + len, prot};
+  region.device = true;
+  if (!insert_region(as, region)) return -err::kNoMem;
+  if (!paging::map_device_range(as->pml4, start, phys, len, pte_flags(prot))) {
+    paging::unmap_range(as->pml4, start, start + len);  // never used: no TLB holds it
+    for (uint32_t i = 0; i < as->region_count; ++i) {
+      if (as->regions[i].start == start) erase_region(as, i);
+    }
+    return -err::kNoMem;
+  }
+  return static_cast<int64_t>(start);
 }
 
 int64_t unmap(AddressSpace* as, uint64_t addr, uint64_t len) {

@@ -47,6 +47,11 @@ void activate(AddressSpace* as);
 Status add_region(AddressSpace* as, uint64_t start, uint64_t len, uint32_t prot);
 // Finds room in the mmap area and adds a region there: its address or -errno.
 int64_t map_anonymous(AddressSpace* as, uint64_t len, uint32_t prot);
+// Finds room in the mmap area and maps the device memory [phys, phys + len)
+// there, every page at once (no fault on first touch), write-back: its
+// address or -errno. The pages are never returned to the frame allocator and
+// a clone of the space does not inherit them.
+int64_t map_device(AddressSpace* as, uint64_t phys, uint64_t len, uint32_t prot);
 // Removes [addr, addr + len) from the regions and unmaps its pages: 0 or
 // -errno.
 int64_t unmap(AddressSpace* as, uint64_t addr, uint64_t len);

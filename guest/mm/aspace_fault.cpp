@@ -1,7 +1,6 @@
 // Page faults in user address spaces: demand-zero (with fault-around and
 // 2 MiB pages for large mappings) and copy-on-write; and the loaders'
 // writes into a space that is not the current one.
-#include "arch/x86/cpu_features.h"
 #include "lib/kstring.h"
 #include "mm/aspace_internal.h"
 #include "mm/paging.h"
@@ -12,15 +11,6 @@ namespace aspace {
 namespace {
 
 constexpr uint32_t kMaxFaultAround = pmm::kMaxBatch;  // pages (256 KiB)
-
-// Leaf entry bits for a page of a region with these rights. x86 pages are
-// always readable when present; write and execute are the two switches.
-uint64_t pte_flags(uint32_t prot) {
-  uint64_t f = vm::kPresent | vm::kUser;
-  if (prot & uabi::kProtWrite) f |= vm::kWritable;
-  if (!(prot & uabi::kProtExec) && g_cpu_features.nx) f |= paging::kNoExecute;
-  return f;
-}
 
 bool allows(uint32_t prot, Access a) {
   if (prot == uabi::kProtNone) return false;
@@ -89,10 +79,20 @@ bool map_huge(Region* r, uint64_t va, uint64_t* pde) {
   return true;
 }
 
+Fault device_fault(AddressSpace* as, uint64_t va) {
+  uint64_t* pte = paging::pte_for(as->pml4, va, false);
+  if (pte == nullptr || !(*pte & vm::kPresent)) return Fault::kProtection;
+  x86::invlpg(va);
+  return Fault::kResolved;
+}
+
 Fault resolve_locked(AddressSpace* as, uint64_t va, Access access) {
   Region* r = find_region(as, va);
   if (r == nullptr) return Fault::kNoRegion;
   if (!allows(r->prot, access)) return Fault::kProtection;
+  // Every page of a device region is mapped when it is added: a fault there
+  // is a stale TLB entry (resolved) or none of ours to resolve.
+  if (r->device) return device_fault(as, va);
   uint64_t* pde = paging::pde_for(as->pml4, va, true);
   if (pde == nullptr) return Fault::kNoMemory;
   if (paging::is_huge(*pde)) {
@@ -126,10 +126,11 @@ bool write_bytes(AddressSpace* as, uint64_t va, const void* src, size_t n) {
   Locker lock(as);
   while (n > 0) {
     uint64_t page = va & ~(kPage - 1);
-    if (find_region(as, page) == nullptr) return false;
+    const Region* r = find_region(as, page);
+    if (r == nullptr || r->device) return false;  // loaders write anonymous memory only
     uint64_t* pte = paging::pte_for(as->pml4, page, true);
     if (pte == nullptr) return false;
-    if (!(*pte & vm::kPresent) && map_zeroed(pte, find_region(as, page)->prot) != Fault::kResolved) {
+    if (!(*pte & vm::kPresent) && map_zeroed(pte, r->prot) != Fault::kResolved) {
       return false;
     }
     size_t chunk = kPage - (va - page);

@@ -5,11 +5,14 @@
 
 #include <stdint.h>
 
+#include "arch/x86/cpu_features.h"
 #include "arch/x86/include/layout.h"
 #include "arch/x86/include/x86.h"
 #include "lib/spinlock.h"
 #include "mm/aspace.h"
+#include "mm/paging.h"
 #include "mm/tlb.h"
+#include "uapi/abi.h"
 
 namespace aspace {
 
@@ -35,6 +38,9 @@ struct Region {
   // Large anonymous mappings may use 2 MiB pages where they cover a whole
   // aligned 2 MiB block.
   bool huge_ok{};
+  // Device memory (map_device): every page mapped when the region was
+  // added, none of them a frame of ours; a fault here is never resolved.
+  bool device{};
 };
 
 }  // namespace aspace
@@ -63,6 +69,15 @@ class Locker {
  private:
   AddressSpace* as_;
 };
+
+// Leaf entry bits for a page of a region with these rights. x86 pages are
+// always readable when present; write and execute are the two switches.
+inline uint64_t pte_flags(uint32_t prot) {
+  uint64_t f = vm::kPresent | vm::kUser;
+  if (prot & uabi::kProtWrite) f |= vm::kWritable;
+  if (!(prot & uabi::kProtExec) && g_cpu_features.nx) f |= paging::kNoExecute;
+  return f;
+}
 
 // The region holding va, or nullptr. Lock held.
 inline Region* find_region(AddressSpace* as, uint64_t va) {

@@ -48,7 +48,7 @@ bool clear_leaves(uint64_t* t, uint32_t from, uint32_t to) {
   for (uint32_t i = from; i < to; ++i) {
     uint64_t e = t[i];
     if (!(e & vm::kPresent)) continue;
-    batch.add(pte_frame(e));
+    if (!(e & kDevicePage)) batch.add(pte_frame(e));
     t[i] = 0;
     any = true;
   }
@@ -61,7 +61,7 @@ void free_table(uint64_t phys, int level) {
   if (level == 0) {
     FrameBatch batch(pmm::put_many);
     for (uint32_t i = 0; i < 512; ++i) {
-      if (t[i] & vm::kPresent) batch.add(pte_frame(t[i]));
+      if ((t[i] & vm::kPresent) && !(t[i] & kDevicePage)) batch.add(pte_frame(t[i]));
     }
   } else {
     for (uint32_t i = 0; i < 512; ++i) {
@@ -83,7 +83,7 @@ void share_leaves(uint64_t* src, uint64_t* dst) {
   FrameBatch batch(pmm::get_many);
   for (uint32_t i = 0; i < 512; ++i) {
     uint64_t e = src[i];
-    if (!(e & vm::kPresent)) continue;
+    if (!(e & vm::kPresent) || (e & kDevicePage)) continue;  // the clone does not get device pages
     if (e & vm::kWritable) src[i] = e = cow_entry(e);
     dst[i] = e;
     batch.add(pte_frame(e));
@@ -181,6 +181,15 @@ bool unmap_range(uint64_t pml4, uint64_t start, uint64_t end) {
     va = stop;
   }
   return any;
+}
+
+bool map_device_range(uint64_t pml4, uint64_t va, uint64_t phys, uint64_t len, uint64_t leaf_flags) {
+  for (uint64_t off = 0; off < len; off += layout::kPageSize) {
+    uint64_t* pte = pte_for(pml4, va + off, true);
+    if (pte == nullptr) return false;
+    *pte = (phys + off) | leaf_flags | kDevicePage;
+  }
+  return true;
 }
 
 void free_all(uint64_t pml4) {

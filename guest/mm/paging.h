@@ -19,6 +19,11 @@ namespace paging {
 // is shared copy-on-write; a write fault copies it.
 inline constexpr uint64_t kCow = 1ull << 9;
 inline constexpr uint64_t kNoExecute = 1ull << 63;  // with EFER.NXE (SDM 4.6)
+// Software bit: this leaf maps memory that is no frame of the allocator's
+// (the shared-memory device's region, handed to a user process): unmapping
+// and freeing clear it without returning the frame, and a clone does not
+// inherit it.
+inline constexpr uint64_t kDevicePage = 1ull << 10;
 
 // A new PML4 with an empty user half and the kernel half copied; 0 if out
 // of memory.
@@ -40,6 +45,10 @@ inline constexpr uint64_t kHugeAddrMask = 0x000FFFFFFFE00000ull;  // bits 51:21
 // Clears the leaf entries in [start, end) and drops their frames; returns
 // whether any was present (then the TLBs need a flush).
 bool unmap_range(uint64_t pml4, uint64_t start, uint64_t end);
+// Maps [va, va + len) to [phys, phys + len) with 4 KiB leaves of
+// `leaf_flags` | kDevicePage (all page-aligned); false if a page table could
+// not be allocated (the caller unmaps what was mapped).
+bool map_device_range(uint64_t pml4, uint64_t va, uint64_t phys, uint64_t len, uint64_t leaf_flags);
 // Frees every user page and user page table, and the PML4 itself.
 void free_all(uint64_t pml4);
 // Makes dst's user half a copy-on-write twin of src's: every writable page

@@ -5,15 +5,21 @@
 // shared-memory device (shmem=SIZE@ADDR) becomes shm0, polled, with
 // shm_ip=ADDR/PREFIX (default 10.0.3.15/24: the VMM's second user network,
 // whose host side is 10.0.3.2).
+#include "netglue/netif.h"
+
+#include "arch/x86/cpu/tsc.h"
 #include "arch/x86/platform/irq.h"
 #include "boot/cmdline.h"
 #include "dev/shm/shm_net.h"
 #include "dev/virtio/virtio_net_driver.h"
 #include "kernel/console.h"
+#include "mm/aspace.h"
 #include "mm/kheap.h"
 #include "netglue/netglue.h"
-#include "netglue/netif.h"
+#include "proc/process.h"
 #include "sched/idle.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
 
 namespace {
 
@@ -154,6 +160,8 @@ struct Shm {
   shm::ShmNetDevice* device = nullptr;
   int iface = -1;
   net::NetStack* stack = nullptr;
+  uint32_t address = 0;  // shm0's IPv4 address and prefix (host byte order)
+  uint8_t prefix_len = 0;
 };
 Shm g_shm;
 
@@ -191,7 +199,7 @@ void attach_shm(net::NetStack& stack) {
     kprintf("net: cannot add shm0 (error %d)\n", iface);
     return;
   }
-  g_shm = Shm{dev, iface, &stack};
+  g_shm = Shm{dev, iface, &stack, config.address, config.prefix_len};
   kprintf("net: shm0 shared memory at 0x%lx size %lu", region.phys, region.size);
   print_ipv4(" addr ", config.address);
   kprintf("/%u%s\n", config.prefix_len, idle_polls() ? "" : " (idle=halt: polled every 1 ms when idle)");
@@ -199,6 +207,8 @@ void attach_shm(net::NetStack& stack) {
   idle_add_poll_hook(net_idle_poll, nullptr);
   if (!idle_polls()) net_set_poll_interval(kShmHaltPollNs);
 }
+
+void end_of_process(Process* p) { net_shm0_take_back(p->pid); }
 
 }  // namespace
 
@@ -212,6 +222,7 @@ void net_init() {
     attach_nic(stack, devices[i], addr);
   }
   attach_shm(stack);
+  process_set_end_hook(end_of_process);
   if (g_nic_count > 0) {
     NetLocker lock;
     int r = stack.set_default_gateway(addr.gateway);
@@ -226,4 +237,38 @@ void net_init() {
                              on_nic_interrupt, nic);
     if (!s.is_ok()) kprintf("net: eth%d: %s\n", i, s.message());
   }
+}
+
+int64_t net_shm0_hand_over(uint32_t pid, AddressSpace* as, uabi::ShmLease* lease) {
+  shm::ShmNetDevice* dev = g_shm.device;
+  if (dev == nullptr) return -err::kNoDev;
+  {
+    NetLocker lock;
+    if (int64_t r = dev->hand_over(pid); r < 0) return r;
+  }
+  int64_t addr = aspace::map_device(as, dev->region_phys(), dev->region_size(), uabi::kProtRead | uabi::kProtWrite);
+  if (addr < 0) {
+    net_shm0_take_back(pid);
+    return addr;
+  }
+  *lease = uabi::ShmLease{};
+  lease->addr = static_cast<uint64_t>(addr);
+  lease->size = dev->region_size();
+  lease->tsc_hz = tsc_hz();
+  for (int i = 0; i < 6; ++i) lease->mac[i] = dev->mac().bytes[i];
+  lease->address = g_shm.address;
+  lease->prefix_len = g_shm.prefix_len;
+  // The host's address on shm0's network: libslirp's at .2, as the VMM sets
+  // up the shared-memory device's network (hostnet/slirp_backend.h,
+  // kShmemUserNetwork).
+  uint32_t mask = g_shm.prefix_len == 0 ? 0 : ~0u << (32 - g_shm.prefix_len);
+  lease->host = (g_shm.address & mask) | 2;
+  return 0;
+}
+
+void net_shm0_take_back(uint32_t pid) {
+  shm::ShmNetDevice* dev = g_shm.device;
+  if (dev == nullptr) return;
+  NetLocker lock;
+  dev->take_back(pid);
 }

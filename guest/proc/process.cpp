@@ -16,6 +16,7 @@ constinit SpinLock g_lock;
 Process g_procs[kMaxProcesses];
 Process* g_init;
 void (*g_init_exit)(Process*, int);
+void (*g_end_hook)(Process*);
 
 // The process table lock must be held.
 void free_threads_of(Process* p) {
@@ -127,7 +128,10 @@ void process_thread_exiting(Process* p) {
   // its port finds it free, as on Linux.
   FileTable* files = __atomic_exchange_n(&p->files, nullptr, __ATOMIC_ACQ_REL);
   files_destroy(files);
+  if (g_end_hook) g_end_hook(p);
 }
+
+void process_set_end_hook(void (*on_end)(Process* p)) { g_end_hook = on_end; }
 
 void process_thread_gone(Process* p, int64_t exit_value) {
   Process* parent;

@@ -56,5 +56,10 @@ void process_thread_exiting(Process* p);
 // -errno.
 int64_t process_wait(Process* self, int64_t pid, int* status, bool nohang);
 
+// Called for every process when its last thread is ending, in that thread's
+// context (no scheduler lock held), after its files are closed and before
+// its parent can hear of the end: for what a process holds outside its
+// address space and files (shm0's rings, netglue/netif.h). One hook.
+void process_set_end_hook(void (*on_end)(Process* p));
 // Called (once) when the process marked as init ends.
 void process_set_init(Process* p, void (*on_exit)(Process* p, int wait_status));

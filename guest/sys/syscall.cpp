@@ -58,6 +58,7 @@ constexpr Entry kSyscalls[] = {
     {sys::kThreadJoin, sys_thread_join},
     {sys::kKdebug, sys_kdebug},
     {sys::kBenchMark, sys_bench_mark},
+    {sys::kShmTake, sys_shm_take},
 };
 
 struct Table {

@@ -43,6 +43,7 @@ int64_t sys_thread_create(const SyscallArgs&);
 int64_t sys_thread_join(const SyscallArgs&);
 int64_t sys_kdebug(const SyscallArgs&);
 int64_t sys_bench_mark(const SyscallArgs&);
+int64_t sys_shm_take(const SyscallArgs&);  // sys_shm.cpp
 // Files and sockets (sys_socket.cpp, sys_sockio.cpp, sys_poll.cpp).
 int64_t sys_close(const SyscallArgs&);
 int64_t sys_poll(const SyscallArgs&);

@@ -69,4 +69,22 @@ inline constexpr int kKdebugFreeFrames = 6;
 // Exit status smap-test uses when the CPU has no SMAP (VM status 9).
 inline constexpr int kSmapTestNoSmapStatus = 4;
 
+// shm_take(2) (issue 18): the shared-memory device's whole region mapped
+// into the calling process, its rings handed over: the kernel stops sending
+// through and polling shm0 until the process ends (however it ends), then
+// takes them back. One process at a time. Errors: -ENODEV (no shm0),
+// -EBUSY (a process holds it), -EIO (its rings are broken), -EFAULT,
+// -ENOMEM. The region's layout and ring code are abi/shmem_ring.h.
+struct ShmLease {
+  uint64_t addr;        // where the region is mapped (read-write)
+  uint64_t size;        // its size in bytes
+  uint64_t tsc_hz;      // the TSC's rate as the kernel calibrated it: a clock without a system call
+  uint32_t address;     // shm0's IPv4 address (host byte order)
+  uint32_t host;        // the host's address on that network (libslirp's)
+  uint8_t prefix_len;   // shm0's prefix length
+  uint8_t mac[6];       // shm0's MAC address
+  uint8_t reserved;
+};
+static_assert(sizeof(ShmLease) == 40);
+
 }  // namespace uabi

@@ -9,6 +9,7 @@ enum : long {
   kNoEnt = 2,
   kSrch = 3,
   kIntr = 4,
+  kIo = 5,
   k2Big = 7,
   kNoExec = 8,
   kBadF = 9,

@@ -53,7 +53,8 @@ enum : long {
   kThreadJoin = 502,    // thread_join(tid, int64_t* value): waits for it, reaps it
   kKdebug = 503,        // kdebug(op, arg): test hooks (uapi/abi.h, KDEBUG_*)
   kBenchMark = 504,     // bench_mark(phase): one OUT to the benchmark marker port
-  kTableSize = 505,
+  kShmTake = 505,       // shm_take(uabi::ShmLease*): shm0's rings into this process (uapi/abi.h)
+  kTableSize = 506,
 };
 
 }  // namespace sys

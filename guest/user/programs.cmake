@@ -30,3 +30,6 @@ set(USER_SOURCES_netbench user/netbench.cpp user/unet.cpp)
 # The soak (issue 8): UDP and TCP on every path at once, everything checked.
 list(APPEND GUEST_USER_PROGRAMS soak)
 set(USER_SOURCES_soak user/soak.cpp user/unet.cpp)
+# The hand-over of shm0's rings to a user process (shm_take(2), issue 18).
+list(APPEND GUEST_USER_PROGRAMS shm-take)
+set(USER_SOURCES_shm-take user/shm_take.cpp)

@@ -48,6 +48,8 @@ inline long wait(long pid, int* status) { return syscall(sys::kWait4, pid, arg(s
 inline long kdebug(int op, long a = 0) { return syscall(sys::kKdebug, op, a); }
 // Marks a benchmark phase boundary (the VMM snapshots its exit counters).
 inline long bench_mark(uint32_t phase) { return syscall(sys::kBenchMark, phase); }
+// Takes shm0's rings into this process (uapi/abi.h, ShmLease): 0 or -errno.
+inline long shm_take(uabi::ShmLease* lease) { return syscall(sys::kShmTake, arg(lease)); }
 
 // ---- I/O ----
 inline long write(int fd, const void* buf, size_t n) {

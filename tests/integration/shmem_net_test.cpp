@@ -167,6 +167,23 @@ TEST(ShmemNet, GuestTcpechoClientOverShm0GetsAMegabyteBackIntact) {
   EXPECT_TRUE(contains(r.out, "1000000 bytes intact")) << r.out;
 }
 
+// shm_take(2) (issue 18): one process at a time holds shm0's rings, and the
+// kernel takes them back when it ends, after a normal exit and after a
+// crash; then the kernel's own shm0 carries a ping again (guest/user/shm_take.cpp).
+TEST(ShmemNet, Shm0RingsGoToOneProcessAtATimeAndComeBackAfterItsEndOrCrash) {
+  SKIP_WITHOUT_KVM();
+  auto r = run_process(shmem_args("shm-take"), kShmemNetTimeoutSeconds);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "shm-take: hold: ok region")) << r.out;
+  EXPECT_TRUE(contains(r.out, "shm-take: crash: ok region")) << r.out;
+  EXPECT_TRUE(contains(r.out, "shm-take: hold-busy: ok region")) << r.out;
+  EXPECT_TRUE(contains(r.out, "shm-take: busy: ok (shm_take returned -16)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "the kernel has the rings again")) << r.out;
+  EXPECT_TRUE(contains(r.out, "shm-take: check: ok")) << r.out;
+  EXPECT_FALSE(contains(r.out, "FAILED")) << r.out;
+}
+
 // The exit-less path, measured: during a phase of UDP round trips over shm0
 // no exit reaches the VMM or a device (no PIO, MMIO or HLT), while the same
 // phase over virtio-net exits at least once a round trip. KVM's total exit

@@ -6,6 +6,7 @@
 #include "boot/bootinfo.h"
 #include "kernel/console.h"
 #include "mm/kheap.h"
+#include "uapi/errno.h"
 
 namespace shm {
 
@@ -28,6 +29,8 @@ ShmNetDevice* ShmNetDevice::create(const Region& region) {
   if (block == nullptr) return nullptr;
   auto* dev = new (block) ShmNetDevice();
   dev->base_ = base;
+  dev->phys_ = region.phys;
+  dev->size_ = region.size;
   shmem::ShmemError e = shmem::guest_attach(base, region.size, &dev->rings_);
   if (e != shmem::ShmemError::kNone) {
     kprintf("shm0: cannot attach: %s\n", shmem::shmem_error_name(e));
@@ -47,8 +50,28 @@ void ShmNetDevice::stop(shmem::ShmemError why, const char* where) {
   shmem::guest_announce_stopped(base_, why);
 }
 
+int64_t ShmNetDevice::hand_over(uint32_t pid) {
+  if (broken_) return -err::kIo;
+  if (holder_.take(pid) != RingHolder::Take::kTaken) return -err::kBusy;
+  kprintf("shm0: rings handed to process %u: the kernel stops using them\n", pid);
+  return 0;
+}
+
+void ShmNetDevice::take_back(uint32_t pid) {
+  if (!holder_.give_back(pid)) return;
+  if (broken_) return;
+  shmem::ShmemError e = shmem::guest_attach(base_, size_, &rings_);
+  if (e != shmem::ShmemError::kNone) {
+    stop(e, "re-attach");
+    return;
+  }
+  kprintf("shm0: process %u ended: the kernel has the rings again\n", pid);
+}
+
 bool ShmNetDevice::transmit(const uint8_t* frame, size_t len) {
-  if (broken_ || len > shmem::kMaxFrameSize) return false;
+  // While a process holds the rings, the kernel's frames for shm0 are
+  // dropped (as on a link that is down): the process owns the producer index.
+  if (broken_ || handed_over() || len > shmem::kMaxFrameSize) return false;
   shmem::RingResult r = rings_.to_host.try_push(frame, static_cast<uint32_t>(len));
   switch (r.status) {
     case shmem::RingStatus::kDone:
@@ -63,7 +86,7 @@ bool ShmNetDevice::transmit(const uint8_t* frame, size_t len) {
 
 uint32_t ShmNetDevice::poll_rx(uint32_t budget, Deliver deliver, void* ctx) {
   uint32_t n = 0;
-  while (!broken_ && n < budget) {
+  while (!broken_ && !handed_over() && n < budget) {
     shmem::RingResult r = rings_.from_host.try_pop(rx_buffer_, sizeof(rx_buffer_));
     if (r.status == shmem::RingStatus::kBroken) stop(r.error, "host-to-guest");
     if (r.status != shmem::RingStatus::kDone) break;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "abi/shmem_ring.h"
+#include "dev/shm/ring_holder.h"
 #include "mm/shm_region.h"
 #include "net/interface.h"
 
@@ -27,6 +28,18 @@ class ShmNetDevice final : public net::NetDevice {
   // Hands up to budget frames from the host to deliver(); how many.
   uint32_t poll_rx(uint32_t budget, Deliver deliver, void* ctx);
   bool broken() const { return broken_; }
+
+  // Hands the rings to user process pid (RingHolder): the kernel neither
+  // sends through them nor polls them until take_back(pid). 0, -EBUSY
+  // (a process holds them) or -EIO (the rings are broken).
+  int64_t hand_over(uint32_t pid);
+  // Process pid has ended: if it held the rings, the kernel resumes from the
+  // index lines as the process left them (guest_attach); a process that
+  // broke them leaves them stopped (the host stopped the device too).
+  void take_back(uint32_t pid);
+  bool handed_over() const { return holder_.held_by_process(); }
+  uint64_t region_phys() const { return phys_; }
+  uint64_t region_size() const { return size_; }
   net::MacAddress mac() const { return kMac; }
 
   struct Counters {
@@ -42,6 +55,9 @@ class ShmNetDevice final : public net::NetDevice {
   void stop(shmem::ShmemError why, const char* where);
 
   void* base_ = nullptr;
+  uint64_t phys_ = 0;
+  uint64_t size_ = 0;
+  RingHolder holder_;
   shmem::GuestRings rings_{};
   bool broken_ = false;
   Counters counters_{};
