@@ -246,6 +246,10 @@ int64_t net_shm0_hand_over(uint32_t pid, AddressSpace* as, uabi::ShmLease* lease
     NetLocker lock;
     if (int64_t r = dev->hand_over(pid); r < 0) return r;
   }
+  // Nothing of the kernel's polls shm0 meanwhile: with idle=halt its 1 ms
+  // poll timer would interrupt the process's CPU (issue 18, "quiet while
+  // polling").
+  if (!idle_polls()) net_set_poll_interval(0);
   int64_t addr = aspace::map_device(as, dev->region_phys(), dev->region_size(), uabi::kProtRead | uabi::kProtWrite);
   if (addr < 0) {
     net_shm0_take_back(pid);
@@ -269,6 +273,10 @@ int64_t net_shm0_hand_over(uint32_t pid, AddressSpace* as, uabi::ShmLease* lease
 void net_shm0_take_back(uint32_t pid) {
   shm::ShmNetDevice* dev = g_shm.device;
   if (dev == nullptr) return;
-  NetLocker lock;
-  dev->take_back(pid);
+  bool was_held;
+  {
+    NetLocker lock;
+    was_held = dev->take_back(pid);
+  }
+  if (was_held && !idle_polls()) net_set_poll_interval(kShmHaltPollNs);
 }

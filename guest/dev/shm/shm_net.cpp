@@ -57,15 +57,16 @@ int64_t ShmNetDevice::hand_over(uint32_t pid) {
   return 0;
 }
 
-void ShmNetDevice::take_back(uint32_t pid) {
-  if (!holder_.give_back(pid)) return;
-  if (broken_) return;
+bool ShmNetDevice::take_back(uint32_t pid) {
+  if (!holder_.give_back(pid)) return false;
+  if (broken_) return true;
   shmem::ShmemError e = shmem::guest_attach(base_, size_, &rings_);
   if (e != shmem::ShmemError::kNone) {
     stop(e, "re-attach");
-    return;
+    return true;
   }
   kprintf("shm0: process %u ended: the kernel has the rings again\n", pid);
+  return true;
 }
 
 bool ShmNetDevice::transmit(const uint8_t* frame, size_t len) {

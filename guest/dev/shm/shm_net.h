@@ -36,7 +36,8 @@ class ShmNetDevice final : public net::NetDevice {
   // Process pid has ended: if it held the rings, the kernel resumes from the
   // index lines as the process left them (guest_attach); a process that
   // broke them leaves them stopped (the host stopped the device too).
-  void take_back(uint32_t pid);
+  // True if pid held them.
+  bool take_back(uint32_t pid);
   bool handed_over() const { return holder_.held_by_process(); }
   uint64_t region_phys() const { return phys_; }
   uint64_t region_size() const { return size_; }
