@@ -20,8 +20,7 @@
 
 #include "virtio/queue/ring_access.h"
 #include "virtio/queue/virtqueue.h"
-#include "virtio/spec/split_ring.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 #include "hv/memory/guest_memory.h"
 
 namespace {

@@ -34,7 +34,7 @@
 #include "virtio/mmio/interrupt_trigger.h"
 #include "virtio/mmio/mmio_transport.h"
 #include "virtio/net/virtio_net.h"
-#include "virtio/spec/mmio_registers.h"
+#include "virtio/spec.h"
 #include "vmm/vcpu/exit_dispatch.h"
 
 namespace vmm::fuzz {

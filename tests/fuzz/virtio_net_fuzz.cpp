@@ -19,9 +19,7 @@
 #include "tests/fuzz/fake_net_backend.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "virtio/net/virtio_net.h"
-#include "virtio/spec/net_spec.h"
-#include "virtio/spec/split_ring.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::fuzz {
 namespace {

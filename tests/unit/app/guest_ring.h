@@ -7,7 +7,7 @@
 
 #include "tests/unit/app/guest_ram.h"
 #include "virtio/queue/queue_layout.h"
-#include "virtio/spec/split_ring.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "virtio/queue/queue_layout.h"
-#include "virtio/spec/split_ring.h"
+#include "virtio/spec.h"
 #include "hv/memory/guest_memory.h"
 
 namespace vmm::virtio::testing {

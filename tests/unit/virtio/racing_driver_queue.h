@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "tests/unit/virtio/fake_driver_queue.h"
-#include "virtio/queue/event_index.h"
+#include "virtio/spec.h"
 #include "virtio/queue/ring_access.h"
 
 namespace vmm::virtio::testing {
@@ -46,7 +46,7 @@ class RacingDriverQueue {
   bool notification_needed(uint16_t old_idx) const {
     ring::full_barrier();
     if (event_idx_)
-      return need_event(ring::load_u16(used_ + avail_event_offset(size_)), avail_idx_, old_idx);
+      return vring_need_event(ring::load_u16(used_ + avail_event_offset(size_)), avail_idx_, old_idx);
     return !(ring::load_u16(used_ + kRingFlagsOffset) & kUsedNoNotify);
   }
 

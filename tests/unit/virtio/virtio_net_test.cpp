@@ -11,9 +11,7 @@
 
 #include "tests/unit/virtio/fake_backend.h"
 #include "tests/unit/virtio/fake_driver_queue.h"
-#include "virtio/queue/event_index.h"
-#include "virtio/spec/net_spec.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 namespace {
@@ -333,7 +331,7 @@ class ReceiveWakeupTest : public VirtioNetTest {
       added_in_window_ = true;
       uint16_t old_idx = rx_->avail_idx();
       post_rx_buffers(count, bytes);
-      driver_would_notify_ = event_idx ? need_event(rx_->avail_event(), rx_->avail_idx(), old_idx)
+      driver_would_notify_ = event_idx ? vring_need_event(rx_->avail_event(), rx_->avail_idx(), old_idx)
                                        : !(rx_->used_flags() & kUsedNoNotify);
     });
   }
