@@ -27,7 +27,7 @@ bool flood(NetDevice& net, uint32_t* sent) {
       if (*sent == 0) net.queue_frame(request, sizeof request, false);
       else net.tx.publish(net.tx.next_avail % net.tx.size);
     }
-    net.mmio.notify(virtio::kNetTransmitQueue);
+    net.mmio.notify(virtio::net_spec::kTransmitQueue);
     if (!net.wait_tx_done(5000)) return false;
     *sent += batch;
   }

@@ -25,7 +25,7 @@ void Virtq::init(uint16_t queue_index, uint16_t entries) {
   volatile uint32_t* rings = phys<uint32_t>(kQueueRingsGpa[queue]);
   for (uint32_t i = 0; i < 3 * kRingPartStride / 4; ++i) rings[i] = 0;
   // No interrupts wanted: the guest polls (VIRTQ_AVAIL_F_NO_INTERRUPT, §2.7.7).
-  *phys<volatile uint16_t>(avail_gpa()) = virtio::kAvailFlagNoInterrupt;
+  *phys<volatile uint16_t>(avail_gpa()) = virtio::kAvailNoInterrupt;
 }
 
 uint64_t Virtq::desc_gpa() const { return kQueueRingsGpa[queue]; }

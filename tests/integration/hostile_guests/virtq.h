@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "guest/virtio/virtio_spec.h"
+#include "abi/virtio/split_ring.h"
 
 namespace hg {
 
