@@ -16,7 +16,7 @@
 
 #include <array>
 
-#include "tests/fuzz/fake_net_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "virtio/mmio/interrupt_trigger.h"
 #include "virtio/mmio/mmio_transport.h"
@@ -24,6 +24,8 @@
 #include "virtio/spec.h"
 
 namespace vmm::fuzz {
+
+using testing::FakeNetBackend;
 namespace {
 
 using namespace vmm::virtio;
@@ -90,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FakeNetBackend backend;
   CountingTrigger trigger;
   VirtioNet net(ram.memory(), backend, vmm::net::default_mac(0), device_thread);
+  backend.keep_frames = false;  // counts only
   (void)backend.attach(device_thread, net);
   MmioTransport transport(MmioTransportDeps{net, ram.memory(), device_thread, trigger, "virtio-fuzz0"});
 
@@ -139,7 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case kBackendMode: {
         uint8_t bits = in.u8();
-        backend.reply_on_send = bits & 1;
+        backend.echo = bits & 1;
         backend.fail_sends = bits & 2;
         break;
       }
