@@ -51,7 +51,7 @@ void NetDevice::post_rx_buffers() {
 }
 
 void NetDevice::queue_frame(const uint8_t* frame, uint32_t length, bool notify) {
-  uint16_t slot = tx.next_avail % tx.size;
+  uint16_t slot = tx.next_avail() % tx.size;
   uint8_t* buffer = phys<uint8_t>(buffer_gpa(kTxBuffersGpa, slot));
   for (uint32_t i = 0; i < kNetHeaderBytes; ++i) buffer[i] = 0;  // no offloads, GSO_NONE
   for (uint32_t i = 0; i < length; ++i) buffer[kNetHeaderBytes + i] = frame[i];
@@ -62,9 +62,9 @@ void NetDevice::queue_frame(const uint8_t* frame, uint32_t length, bool notify) 
 
 bool NetDevice::wait_tx_done(uint32_t ms) {
   Deadline deadline(ms);
-  while (tx.used_idx() != tx.next_avail)
+  while (tx.used_idx() != tx.next_avail())
     if (deadline.expired()) return false;
-  tx.last_used = tx.next_avail;
+  tx.last_used = tx.next_avail();
   return true;
 }
 
