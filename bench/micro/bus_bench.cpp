@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "abi/platform.h"
-#include "virtio/spec/mmio_registers.h"
+#include "virtio/spec.h"
 #include "hv/bus/bus.h"
 #include "hv/kvm/kvm_uapi.h"
 #include "vmm/vcpu/exit_counters.h"

@@ -4,11 +4,11 @@
 // whole device turn as VirtioNet::process_tx runs it, with and without
 // VIRTIO_F_EVENT_IDX; direct chains against one indirect table each.
 //
-// The driver's side is the handful of stores a guest driver makes into the
-// rings. It runs inside the timed loop, a batch of chains per iteration, so
-// the queue never holds more than its size and no timer pause is needed; its
-// cost (one store per chain, one per batch) is in the numbers and small beside
-// the device's. Items are chains. Not a test: run `virtqueue_bench`; numbers
+// The driver's side is the bundled guest's driver ring (abi/virtio/), the
+// handful of stores a guest driver makes into the rings. It runs inside the
+// timed loop, a batch of chains per iteration, so the queue never holds more
+// than its size and no timer pause is needed; its cost (one store per chain,
+// one per batch) is in the numbers and small beside the device's. Items are chains. Not a test: run `virtqueue_bench`; numbers
 // depend on the machine.
 #include <benchmark/benchmark.h>
 
@@ -18,10 +18,9 @@
 #include <utility>
 #include <vector>
 
-#include "virtio/queue/ring_access.h"
+#include "abi/virtio/driver_ring.h"
 #include "virtio/queue/virtqueue.h"
-#include "virtio/spec/split_ring.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 #include "hv/memory/guest_memory.h"
 
 namespace {
@@ -52,78 +51,73 @@ T must(Result<T> result, const char* what) {
 
 enum class ChainKind { kDirect, kIndirect };
 
-// The guest driver: fixed chains written once, then offered by head. Each
+// The guest driver: the abi driver ring (abi/virtio/driver_ring.h, the
+// bundled guest's) with fixed chains written once, then offered by head. Each
 // chain is one device-readable header followed by device-writable buffers, as
 // a request that the device answers; a one-descriptor chain is a bare buffer.
 class BenchDriver {
  public:
   BenchDriver(const GuestMemory& memory, ChainKind kind, uint32_t descriptors);
 
-  QueueLayout layout() const { return layout_; }
+  QueueLayout layout() const {
+    return QueueLayout{kQueueSize, ring_.desc_gpa(), ring_.avail_gpa(), ring_.used_gpa()};
+  }
   // Puts the next `count` heads in the available ring, then publishes the
   // index with release, as virtio 1.2 §2.7.13 orders it.
   void offer(uint16_t count);
   // EVENT_IDX: used_event = i asks for an interrupt once the device has
   // filled used ring entry i (virtio 1.2 §2.7.10).
-  void ask_interrupt_at(uint16_t used_idx) {
-    ring::store_u16(avail_ + used_event_offset(kQueueSize), used_idx);
-  }
+  void ask_interrupt_at(uint16_t used_idx) { ring_.set_used_event(used_idx); }
 
  private:
-  void write_chain(uint64_t table_gpa, uint32_t first, uint32_t descriptors, uint32_t chain);
+  // Chain number `chain` of `descriptors` buffers, at table[first...].
+  static void write_chain(VirtqDesc* table, uint32_t table_size, uint32_t first, uint32_t descriptors,
+                          uint32_t chain);
 
-  const GuestMemory& memory_;
-  QueueLayout layout_;
-  uint8_t* avail_;
+  ::virtio::DriverRing ring_;
   std::vector<uint16_t> heads_;
   size_t next_head_ = 0;
-  uint16_t avail_idx_ = 0;
 };
 
-BenchDriver::BenchDriver(const GuestMemory& memory, ChainKind kind, uint32_t descriptors)
-    : memory_(memory) {
-  layout_.size = kQueueSize;
-  layout_.desc_gpa = kRingGpa;
-  layout_.avail_gpa = kRingGpa + desc_table_bytes(kQueueSize);
-  layout_.used_gpa = kRingGpa + 0x2000;  // past the avail ring, 4 KiB aligned like Linux's
-  avail_ = must(memory.host_pointer(layout_.avail_gpa, avail_ring_bytes(kQueueSize)), "avail ring");
+BenchDriver::BenchDriver(const GuestMemory& memory, ChainKind kind, uint32_t descriptors) {
+  // The used ring 4 KiB aligned like Linux's: at kRingGpa + 0x2000.
+  ::virtio::SplitRingLayout layout = ::virtio::split_ring_layout(kRingGpa, kQueueSize, 4096);
+  ring_ = ::virtio::DriverRing(must(memory.host_pointer(kRingGpa, layout.bytes), "rings"), kRingGpa,
+                               layout, false);
   if (kind == ChainKind::kDirect) {
     for (uint32_t c = 0; c < kQueueSize / descriptors; ++c) {
-      write_chain(layout_.desc_gpa, c * descriptors, descriptors, c);
+      write_chain(ring_.descriptors(), kQueueSize, c * descriptors, descriptors, c);
       heads_.push_back(static_cast<uint16_t>(c * descriptors));
     }
   } else {
     for (uint32_t c = 0; c < kQueueSize; ++c) {
       uint64_t table = kTablesGpa + uint64_t{c} * kMaxChainDescriptors * sizeof(VirtqDesc);
-      write_chain(table, 0, descriptors, c);
       auto table_bytes = static_cast<uint32_t>(descriptors * sizeof(VirtqDesc));
-      VirtqDesc head{table, table_bytes, kDescIndirect, 0};
-      must(memory.write_obj(layout_.desc_gpa + c * sizeof(VirtqDesc), head), "descriptor");
+      auto* entries = reinterpret_cast<VirtqDesc*>(must(memory.host_pointer(table, table_bytes), "table"));
+      write_chain(entries, descriptors, 0, descriptors, c);
+      ring_.write_descriptor(static_cast<uint16_t>(c), VirtqDesc{table, table_bytes, kDescIndirect, 0});
       heads_.push_back(static_cast<uint16_t>(c));
     }
   }
 }
 
-void BenchDriver::write_chain(uint64_t table_gpa, uint32_t first, uint32_t descriptors,
+void BenchDriver::write_chain(VirtqDesc* table, uint32_t table_size, uint32_t first, uint32_t descriptors,
                               uint32_t chain) {
+  ::virtio::ChainBuffer buffers[kMaxChainDescriptors];
   for (uint32_t i = 0; i < descriptors; ++i) {
     bool header = i == 0 && descriptors > 1;
     uint64_t buffer = kBuffersGpa + (uint64_t{chain} * kMaxChainDescriptors + i) * 2048;
-    auto flags = static_cast<uint16_t>((header ? 0 : kDescWrite) |
-                                       (i + 1 < descriptors ? kDescNext : 0));
-    VirtqDesc desc{buffer, header ? kHeaderBytes : kFrameBytes, flags,
-                   static_cast<uint16_t>(first + i + 1)};
-    must(memory_.write_obj(table_gpa + (first + i) * sizeof(VirtqDesc), desc), "descriptor");
+    buffers[i] = {buffer, header ? kHeaderBytes : kFrameBytes, !header};
   }
+  ::virtio::write_chain(table, table_size, first, buffers, descriptors);
 }
 
 void BenchDriver::offer(uint16_t count) {
   for (uint16_t i = 0; i < count; ++i) {
-    uint8_t* entry = avail_ + avail_entry_offset(avail_idx_++ & (kQueueSize - 1));
-    ring::store_u16(entry, heads_[next_head_]);
+    ring_.put_available(heads_[next_head_]);
     if (++next_head_ == heads_.size()) next_head_ = 0;
   }
-  ring::store_u16_release(avail_ + kRingIdxOffset, avail_idx_);
+  ring_.publish();
 }
 
 Virtqueue make_queue(const GuestMemory& memory, const BenchDriver& driver, uint64_t features) {

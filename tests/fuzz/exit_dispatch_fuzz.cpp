@@ -28,16 +28,18 @@
 #include "vmm/stats/bench_marker.h"
 #include "devices/debug_exit.h"
 #include "devices/uart_16550.h"
-#include "tests/fuzz/fake_net_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "tests/unit/mock/kvm_vcpu_stats.h"
 #include "virtio/mmio/interrupt_trigger.h"
 #include "virtio/mmio/mmio_transport.h"
 #include "virtio/net/virtio_net.h"
-#include "virtio/spec/mmio_registers.h"
+#include "virtio/spec.h"
 #include "vmm/vcpu/exit_dispatch.h"
 
 namespace vmm::fuzz {
+
+using testing::FakeNetBackend;
 namespace {
 
 // The marker's record is made small here so that a storm fills it; its own
@@ -94,6 +96,7 @@ struct Machine {
       : net(FuzzGuestMemory::instance().memory(), backend, net::default_mac(0), device_thread),
         transport(virtio::MmioTransportDeps{net, FuzzGuestMemory::instance().memory(), device_thread,
                                             trigger, "virtio-net0"}) {
+    backend.keep_frames = false;  // counts only: the heap is budgeted
     (void)backend.attach(device_thread, net);
     marker = std::make_shared<BenchMarker>(
         [this] {

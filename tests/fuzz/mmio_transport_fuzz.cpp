@@ -16,15 +16,16 @@
 
 #include <array>
 
-#include "tests/fuzz/fake_net_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "virtio/mmio/interrupt_trigger.h"
 #include "virtio/mmio/mmio_transport.h"
 #include "virtio/net/virtio_net.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::fuzz {
+
+using testing::FakeNetBackend;
 namespace {
 
 using namespace vmm::virtio;
@@ -72,8 +73,8 @@ uint32_t read32(MmioTransport& transport, uint64_t offset) {
 }
 
 void check_invariants(MmioTransport& transport) {
-  FUZZ_CHECK(read32(transport, kRegMagicValue) == kMagicValue);
-  FUZZ_CHECK(read32(transport, kRegVersion) == kVersion);
+  FUZZ_CHECK(read32(transport, kRegMagicValue) == kMagic);
+  FUZZ_CHECK(read32(transport, kRegVersion) == kModernVersion);
   uint32_t status = transport.status();
   if (status & kStatusDriverOk) FUZZ_CHECK(status & kStatusFeaturesOk);
   FUZZ_CHECK((read32(transport, kRegInterruptStatus) & ~3u) == 0);
@@ -91,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FakeNetBackend backend;
   CountingTrigger trigger;
   VirtioNet net(ram.memory(), backend, vmm::net::default_mac(0), device_thread);
+  backend.keep_frames = false;  // counts only
   (void)backend.attach(device_thread, net);
   MmioTransport transport(MmioTransportDeps{net, ram.memory(), device_thread, trigger, "virtio-fuzz0"});
 
@@ -140,7 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case kBackendMode: {
         uint8_t bits = in.u8();
-        backend.reply_on_send = bits & 1;
+        backend.echo = bits & 1;
         backend.fail_sends = bits & 2;
         break;
       }

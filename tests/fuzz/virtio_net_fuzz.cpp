@@ -16,14 +16,14 @@
 
 #include <array>
 
-#include "tests/fuzz/fake_net_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "virtio/net/virtio_net.h"
-#include "virtio/spec/net_spec.h"
-#include "virtio/spec/split_ring.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::fuzz {
+
+using testing::FakeNetBackend;
 namespace {
 
 using namespace vmm::virtio;
@@ -84,6 +84,7 @@ class Harness {
  public:
   Harness(const FuzzGuestMemory& ram, ByteReader& in)
       : ram_(ram), in_(in), net_(ram.memory(), backend_, vmm::net::default_mac(0), device_thread_) {
+    backend_.keep_frames = false;  // counts only
     (void)backend_.attach(device_thread_, net_);
     features_ = read_features(in);
     layouts_[net_spec::kReceiveQueue] = read_layout(in);
@@ -98,8 +99,8 @@ class Harness {
       NetDeviceCounters c = net_.counters();
       std::fprintf(stderr, "virtio_net_fuzz: tx %lu frames, rx %lu frames, backend sent %lu, "
                    "rx too small %lu, tx malformed %lu, rx waits %lu, resumes %lu, needs reset %d\n",
-                   c.tx_frames, c.rx_frames, backend_.sent, c.rx_dropped_buffer_too_small,
-                   c.tx_dropped_malformed, c.rx_waits_for_buffers, backend_.resumes,
+                   c.tx_frames, c.rx_frames, backend_.sent_count(), c.rx_dropped_buffer_too_small,
+                   c.tx_dropped_malformed, c.rx_waits_for_buffers, static_cast<uint64_t>(backend_.resumes.load()),
                    signals_.needs_reset);
     }
   }
@@ -153,7 +154,7 @@ class Harness {
         break;
       case kBackendMode: {
         uint8_t bits = in_.u8();
-        backend_.reply_on_send = bits & 1;
+        backend_.echo = bits & 1;
         backend_.fail_sends = bits & 2;
         break;
       }

@@ -16,8 +16,7 @@
 #include "tests/fuzz/fuzz_input.h"
 #include "virtio/queue/chain_copy.h"
 #include "virtio/queue/virtqueue.h"
-#include "virtio/spec/split_ring.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::fuzz {
 namespace {

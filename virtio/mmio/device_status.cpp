@@ -1,6 +1,6 @@
 #include "virtio/mmio/device_status.h"
 
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 

@@ -8,8 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <cstring>
 
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 #include "hv/core/hex.h"
 
 namespace vmm::virtio {
@@ -68,8 +67,8 @@ void MmioTransport::write(const BusAccess& access, std::span<const uint8_t> data
 
 uint32_t MmioTransport::read_register(uint64_t offset) {
   switch (offset) {
-    case kRegMagicValue: return kMagicValue;
-    case kRegVersion: return kVersion;
+    case kRegMagicValue: return kMagic;
+    case kRegVersion: return kModernVersion;
     case kRegDeviceId: return device_.device_type();
     case kRegVendorId: return kVendorId;
     case kRegDeviceFeatures: return feature_word(offered_features(), device_features_sel_);

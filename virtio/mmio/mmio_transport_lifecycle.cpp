@@ -7,8 +7,7 @@
 
 #include "virtio/mmio/device_status.h"
 #include "virtio/mmio/mmio_transport.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 

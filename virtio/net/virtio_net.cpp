@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "virtio/spec/net_spec.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 
@@ -15,7 +15,7 @@ VirtioNet::VirtioNet(const GuestMemory& memory, net::NetBackend& backend, net::M
                      boost::asio::io_context& device_context)
     : memory_(memory), backend_(backend), mac_(mac), device_context_(device_context) {}
 
-uint32_t VirtioNet::device_type() const { return kDeviceTypeNet; }
+uint32_t VirtioNet::device_type() const { return kDeviceIdNet; }
 
 uint64_t VirtioNet::device_features() const {
   return net_spec::kFeatureMac | net_spec::kFeatureStatus | net_spec::kFeatureMergeRxBuffers |

@@ -15,7 +15,7 @@
 
 #include "virtio/net/virtio_net.h"
 #include "virtio/queue/chain_copy.h"
-#include "virtio/spec/net_spec.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "virtio/spec/split_ring.h"
+#include "virtio/spec.h"
 #include "hv/core/result.h"
 #include "hv/memory/guest_memory.h"
 

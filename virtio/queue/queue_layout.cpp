@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <bit>
 
-#include "virtio/spec/split_ring.h"
+#include "virtio/spec.h"
 #include "hv/core/hex.h"
 
 namespace vmm::virtio {

@@ -1,9 +1,7 @@
 #include "virtio/queue/virtqueue.h"
 
-#include "virtio/queue/event_index.h"
+#include "virtio/spec.h"
 #include "virtio/queue/ring_access.h"
-#include "virtio/spec/split_ring.h"
-#include "virtio/spec/virtio_constants.h"
 
 namespace vmm::virtio {
 
@@ -63,7 +61,7 @@ bool Virtqueue::publish_used() {
     // "The device MUST ignore the lower bit of flags" with EVENT_IDX
     // (virtio 1.2 §2.7.7.2).
     uint16_t used_event = ring::load_u16(rings_.avail + used_event_offset(size_));
-    return need_event(used_event, new_idx, old_idx);
+    return vring_need_event(used_event, new_idx, old_idx);
   }
   return !(ring::load_u16(rings_.avail + kRingFlagsOffset) & kAvailNoInterrupt);
 }

@@ -1,7 +1,7 @@
 #include "vmm/app/virtio_net_slot.h"
 
 #include "abi/platform.h"
-#include "virtio/spec/mmio_registers.h"
+#include "virtio/spec.h"
 #include "hv/core/hex.h"
 
 namespace vmm {

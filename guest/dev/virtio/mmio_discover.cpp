@@ -42,7 +42,7 @@ bool parse_hex_address(Str s, uint64_t* out) {
 // The register block must lie in the 32-bit device hole, which the direct
 // map maps uncached, and hold at least the control registers.
 bool plausible(const MmioDeviceInfo& d) {
-  return d.size >= mmio::kConfig && d.phys % 4 == 0 && d.phys >= platform::kLowRamLimit &&
+  return d.size >= mmio::kRegConfig && d.phys % 4 == 0 && d.phys >= platform::kLowRamLimit &&
          d.phys < platform::kHighRamStart && d.size <= platform::kHighRamStart - d.phys;
 }
 

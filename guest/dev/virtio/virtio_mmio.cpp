@@ -28,23 +28,23 @@ void MmioTransport::write(uint32_t reg, uint32_t value) const {
 }
 
 Status MmioTransport::identify(uint32_t* device_id) const {
-  if (read(mmio::kMagicValue) != mmio::kMagic) return Status::error("no virtio-mmio magic");
+  if (read(mmio::kRegMagicValue) != mmio::kMagic) return Status::error("no virtio-mmio magic");
   // Only the modern interface: a legacy device (version 1) has a different
   // queue set-up (§4.2.4) that this driver does not implement.
-  uint32_t version = read(mmio::kVersion);
+  uint32_t version = read(mmio::kRegVersion);
   if (version != mmio::kModernVersion)
     return Status::error(version == 1 ? "legacy virtio-mmio device (version 1) not supported"
                                       : "unknown virtio-mmio version");
-  *device_id = read(mmio::kDeviceId);
+  *device_id = read(mmio::kRegDeviceId);
   return Status::ok();
 }
 
 Status MmioTransport::reset() const {
-  write(mmio::kStatus, 0);
+  write(mmio::kRegStatus, 0);
   // "After writing 0 to device_status, the driver MUST wait for a read of
   // device_status to return 0 before reinitializing the device" (§2.4.2).
   uint64_t deadline = clock_ns() + kResetTimeoutNs;
-  while (read(mmio::kStatus) != 0) {
+  while (read(mmio::kRegStatus) != 0) {
     if (clock_ns() > deadline) return Status::error("device did not finish its reset");
     x86::pause();
   }
@@ -53,56 +53,56 @@ Status MmioTransport::reset() const {
 
 uint64_t MmioTransport::device_features() const {
   // 64 bits in two 32-bit words selected by DeviceFeaturesSel (§4.2.2).
-  write(mmio::kDeviceFeaturesSel, 0);
-  uint64_t low = read(mmio::kDeviceFeatures);
-  write(mmio::kDeviceFeaturesSel, 1);
-  uint64_t high = read(mmio::kDeviceFeatures);
+  write(mmio::kRegDeviceFeaturesSel, 0);
+  uint64_t low = read(mmio::kRegDeviceFeatures);
+  write(mmio::kRegDeviceFeaturesSel, 1);
+  uint64_t high = read(mmio::kRegDeviceFeatures);
   return high << 32 | low;
 }
 
 void MmioTransport::set_driver_features(uint64_t features) const {
-  write(mmio::kDriverFeaturesSel, 0);
-  write(mmio::kDriverFeatures, static_cast<uint32_t>(features));
-  write(mmio::kDriverFeaturesSel, 1);
-  write(mmio::kDriverFeatures, static_cast<uint32_t>(features >> 32));
+  write(mmio::kRegDriverFeaturesSel, 0);
+  write(mmio::kRegDriverFeatures, static_cast<uint32_t>(features));
+  write(mmio::kRegDriverFeaturesSel, 1);
+  write(mmio::kRegDriverFeatures, static_cast<uint32_t>(features >> 32));
 }
 
 uint32_t MmioTransport::select_queue(uint16_t index) const {
-  write(mmio::kQueueSel, index);
+  write(mmio::kRegQueueSel, index);
   // "Check if the queue is not already in use: read QueueReady, and expect
   // a returned value of zero" (§4.2.3.2 step 2).
-  if (read(mmio::kQueueReady) != 0) return 0;
+  if (read(mmio::kRegQueueReady) != 0) return 0;
   // "If the returned value is zero the queue is not available" (step 3).
-  return read(mmio::kQueueNumMax);
+  return read(mmio::kRegQueueNumMax);
 }
 
 void MmioTransport::activate_queue(uint16_t size, uint64_t desc, uint64_t driver,
                                    uint64_t device) const {
-  write(mmio::kQueueNum, size);
+  write(mmio::kRegQueueNum, size);
   // 64-bit guest-physical addresses as low/high register pairs (§4.2.2).
-  write(mmio::kQueueDescLow, static_cast<uint32_t>(desc));
-  write(mmio::kQueueDescHigh, static_cast<uint32_t>(desc >> 32));
-  write(mmio::kQueueDriverLow, static_cast<uint32_t>(driver));
-  write(mmio::kQueueDriverHigh, static_cast<uint32_t>(driver >> 32));
-  write(mmio::kQueueDeviceLow, static_cast<uint32_t>(device));
-  write(mmio::kQueueDeviceHigh, static_cast<uint32_t>(device >> 32));
-  write(mmio::kQueueReady, 1);
+  write(mmio::kRegQueueDescLow, static_cast<uint32_t>(desc));
+  write(mmio::kRegQueueDescHigh, static_cast<uint32_t>(desc >> 32));
+  write(mmio::kRegQueueDriverLow, static_cast<uint32_t>(driver));
+  write(mmio::kRegQueueDriverHigh, static_cast<uint32_t>(driver >> 32));
+  write(mmio::kRegQueueDeviceLow, static_cast<uint32_t>(device));
+  write(mmio::kRegQueueDeviceHigh, static_cast<uint32_t>(device >> 32));
+  write(mmio::kRegQueueReady, 1);
 }
 
 bool MmioTransport::config_fits(uint32_t offset, uint32_t width) const {
-  return size_ >= mmio::kConfig && offset + width <= size_ - mmio::kConfig;
+  return size_ >= mmio::kRegConfig && offset + width <= size_ - mmio::kRegConfig;
 }
 
 // "the driver MUST use 8 bit wide accesses for 8 bit wide fields, 16 bit
 // wide and aligned accesses for 16 bit wide fields" (§4.2.2.2).
 uint8_t MmioTransport::config8(uint32_t offset) const {
   if (!config_fits(offset, 1)) return 0;
-  return *reinterpret_cast<volatile uint8_t*>(base_ + mmio::kConfig + offset);
+  return *reinterpret_cast<volatile uint8_t*>(base_ + mmio::kRegConfig + offset);
 }
 
 uint16_t MmioTransport::config16(uint32_t offset) const {
   if (!config_fits(offset, 2) || offset % 2 != 0) return 0;
-  return *reinterpret_cast<volatile uint16_t*>(base_ + mmio::kConfig + offset);
+  return *reinterpret_cast<volatile uint16_t*>(base_ + mmio::kRegConfig + offset);
 }
 
 }  // namespace virtio

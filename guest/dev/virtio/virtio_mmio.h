@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/virtio/common.h"
+#include "abi/virtio/mmio.h"  // register offsets and values (virtio 1.2 §4.2.2)
 #include "lib/status.h"
 
 namespace virtio {
@@ -26,41 +28,6 @@ size_t discover_mmio(MmioDeviceInfo* out, size_t max);
 // The parser behind it, for one value (the text after '=').
 bool parse_mmio_device(const char* text, size_t len, MmioDeviceInfo* out);
 
-// Register offsets (virtio 1.2 §4.2.2, "MMIO Device Register Layout").
-namespace mmio {
-inline constexpr uint32_t kMagicValue = 0x000;
-inline constexpr uint32_t kVersion = 0x004;
-inline constexpr uint32_t kDeviceId = 0x008;
-inline constexpr uint32_t kVendorId = 0x00c;
-inline constexpr uint32_t kDeviceFeatures = 0x010;
-inline constexpr uint32_t kDeviceFeaturesSel = 0x014;
-inline constexpr uint32_t kDriverFeatures = 0x020;
-inline constexpr uint32_t kDriverFeaturesSel = 0x024;
-inline constexpr uint32_t kQueueSel = 0x030;
-inline constexpr uint32_t kQueueNumMax = 0x034;
-inline constexpr uint32_t kQueueNum = 0x038;
-inline constexpr uint32_t kQueueReady = 0x044;
-inline constexpr uint32_t kQueueNotify = 0x050;
-inline constexpr uint32_t kInterruptStatus = 0x060;
-inline constexpr uint32_t kInterruptAck = 0x064;
-inline constexpr uint32_t kStatus = 0x070;
-inline constexpr uint32_t kQueueDescLow = 0x080;
-inline constexpr uint32_t kQueueDescHigh = 0x084;
-inline constexpr uint32_t kQueueDriverLow = 0x090;
-inline constexpr uint32_t kQueueDriverHigh = 0x094;
-inline constexpr uint32_t kQueueDeviceLow = 0x0a0;
-inline constexpr uint32_t kQueueDeviceHigh = 0x0a4;
-inline constexpr uint32_t kConfigGeneration = 0x0fc;
-inline constexpr uint32_t kConfig = 0x100;
-
-inline constexpr uint32_t kMagic = 0x74726976;  // "virt", little-endian
-inline constexpr uint32_t kModernVersion = 2;   // 1 = legacy (virtio 1.2 §4.2.4)
-
-// InterruptStatus / InterruptACK bits (§4.2.2).
-inline constexpr uint32_t kInterruptUsedBuffer = 1;
-inline constexpr uint32_t kInterruptConfigChange = 2;
-}  // namespace mmio
-
 class MmioTransport {
  public:
   MmioTransport() = default;
@@ -75,9 +42,9 @@ class MmioTransport {
   Status identify(uint32_t* device_id) const;
   // Writes 0 to Status and waits (bounded) until it reads 0 (§2.4.2).
   Status reset() const;
-  uint32_t status() const { return read(mmio::kStatus); }
+  uint32_t status() const { return read(mmio::kRegStatus); }
   // Status is written whole; the driver never clears a bit (§2.1.1).
-  void add_status(uint32_t bits) const { write(mmio::kStatus, status() | bits); }
+  void add_status(uint32_t bits) const { write(mmio::kRegStatus, status() | bits); }
   uint64_t device_features() const;
   void set_driver_features(uint64_t features) const;
 
@@ -88,13 +55,13 @@ class MmioTransport {
   // (§4.2.3.2 steps 5-7).
   void activate_queue(uint16_t size, uint64_t desc, uint64_t driver, uint64_t device) const;
   // "the value written is the queue index" without NOTIFICATION_DATA (§4.2.2).
-  void notify(uint16_t queue) const { write(mmio::kQueueNotify, queue); }
+  void notify(uint16_t queue) const { write(mmio::kRegQueueNotify, queue); }
 
   // Device configuration space, at the field's own width (§4.2.2.2). Use
   // inside a config_generation() loop (§2.5.1, read_config_stable).
   uint8_t config8(uint32_t offset) const;
   uint16_t config16(uint32_t offset) const;
-  uint32_t config_generation() const { return read(mmio::kConfigGeneration); }
+  uint32_t config_generation() const { return read(mmio::kRegConfigGeneration); }
   bool config_fits(uint32_t offset, uint32_t width) const;
 
  private:

@@ -16,8 +16,8 @@ namespace {
 
 // The features this driver understands (§6, §5.1.3). INDIRECT_DESC is not
 // needed: every buffer is one descriptor.
-constexpr uint64_t kWantedFeatures = kFeatureVersion1 | kNetFeatureMac | kNetFeatureStatus |
-                                     kNetFeatureMrgRxbuf | kFeatureEventIdx;
+constexpr uint64_t kWantedFeatures = kFeatureVersion1 | net_spec::kFeatureMac | net_spec::kFeatureStatus |
+                                     net_spec::kFeatureMergeRxBuffers | kFeatureEventIdx;
 
 // Without VIRTIO_NET_F_MAC the driver picks its own address (§5.1.5 step
 // 3: "Otherwise, the driver SHOULD generate a random MAC address"): a fixed
@@ -100,8 +100,8 @@ Status NetDriver::initialize() {
   transport_.add_status(kStatusAcknowledge);
   transport_.add_status(kStatusDriver);
   TRY(negotiate_features());
-  TRY(setup_queue(kNetReceiveQueue, rx_, &rx_buffers_));
-  TRY(setup_queue(kNetTransmitQueue, tx_, &tx_buffers_));
+  TRY(setup_queue(net_spec::kReceiveQueue, rx_, &rx_buffers_));
+  TRY(setup_queue(net_spec::kTransmitQueue, tx_, &tx_buffers_));
   // TX completions are reclaimed in transmit(): no interrupts for them.
   tx_.suppress_interrupts();
   if (mrg_rxbuf_) {
@@ -131,7 +131,7 @@ Status NetDriver::negotiate_features() {
     return Status::error("device does not offer VIRTIO_F_VERSION_1");
   }
   features_ = offered & kWantedFeatures;
-  mrg_rxbuf_ = features_ & kNetFeatureMrgRxbuf;
+  mrg_rxbuf_ = features_ & net_spec::kFeatureMergeRxBuffers;
   transport_.set_driver_features(features_);
   transport_.add_status(kStatusFeaturesOk);
   // "The driver MUST re-read device status to ensure the FEATURES_OK bit is
@@ -156,30 +156,30 @@ Status NetDriver::setup_queue(uint16_t index, Virtqueue& queue, uint64_t* buffer
 void NetDriver::read_config() {
   uint64_t f = features_;
   read_config_stable(transport_, [this, f] {
-    if (f & kNetFeatureMac) {
-      for (uint32_t i = 0; i < 6; ++i) mac_.bytes[i] = transport_.config8(kNetConfigMac + i);
+    if (f & net_spec::kFeatureMac) {
+      for (uint32_t i = 0; i < 6; ++i) mac_.bytes[i] = transport_.config8(net_spec::kConfigMacOffset + i);
     } else {
       mac_ = kFallbackMac;
     }
     // "If the driver does not negotiate the VIRTIO_NET_F_STATUS feature, it
     // SHOULD assume the link is active" (§5.1.4.2).
-    bool up = !(f & kNetFeatureStatus) ||
-              (transport_.config16(kNetConfigStatus) & kNetStatusLinkUp) != 0;
+    bool up = !(f & net_spec::kFeatureStatus) ||
+              (transport_.config16(net_spec::kConfigStatusOffset) & net_spec::kStatusLinkUp) != 0;
     __atomic_store_n(&link_up_, up, __ATOMIC_RELAXED);
   });
 }
 
 uint32_t NetDriver::ack_interrupt() {
-  uint32_t status = transport_.read(mmio::kInterruptStatus);
+  uint32_t status = transport_.read(mmio::kRegInterruptStatus);
   if (status == 0) return 0;  // not this device (or already acknowledged)
   // Acknowledging deasserts the level-triggered line; it must happen before
   // the EOI or the interrupt fires again at once (§4.2.2, InterruptACK).
-  transport_.write(mmio::kInterruptAck, status);
+  transport_.write(mmio::kRegInterruptAck, status);
   __atomic_fetch_add(&counters_.interrupts, 1, __ATOMIC_RELAXED);
   if (status & mmio::kInterruptConfigChange) {
-    if (features_ & kNetFeatureStatus) {
+    if (features_ & net_spec::kFeatureStatus) {
       read_config_stable(transport_, [this] {
-        bool up = (transport_.config16(kNetConfigStatus) & kNetStatusLinkUp) != 0;
+        bool up = (transport_.config16(net_spec::kConfigStatusOffset) & net_spec::kStatusLinkUp) != 0;
         __atomic_store_n(&link_up_, up, __ATOMIC_RELAXED);
       });
     }

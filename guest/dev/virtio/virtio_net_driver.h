@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/virtio/net.h"
 #include "dev/virtio/driver_queue.h"
 #include "dev/virtio/virtio_mmio.h"
 #include "net/interface.h"
@@ -25,7 +26,7 @@ namespace virtio {
 class NetDriver final : public net::NetDevice {
  public:
   static constexpr uint32_t kBufferSize = 2048;  // >= 12-byte header + 1514-byte frame
-  static constexpr size_t kHeaderSize = sizeof(NetHeader);
+  static constexpr size_t kHeaderSize = sizeof(net_spec::Header);
   static constexpr size_t kMaxTxFrame = kBufferSize - kHeaderSize;
   static constexpr size_t kScratchSize = 16384;  // a frame gathered from MRG_RXBUF buffers
 

@@ -12,7 +12,7 @@ namespace virtio {
 namespace {
 // Offset of num_buffers in struct virtio_net_hdr (§5.1.6).
 constexpr size_t kNumBuffersOffset = 10;
-static_assert(kNumBuffersOffset + 2 == sizeof(NetHeader));
+static_assert(kNumBuffersOffset + 2 == sizeof(net_spec::Header));
 }  // namespace
 
 uint8_t* NetDriver::rx_buffer(uint16_t id) const {
@@ -31,7 +31,7 @@ void NetDriver::refill_rx() {
 void NetDriver::publish_rx() {
   rx_.publish();
   if (rx_.needs_notify()) {
-    transport_.notify(kNetReceiveQueue);
+    transport_.notify(net_spec::kReceiveQueue);
     ++counters_.notifies_rx;
   }
 }

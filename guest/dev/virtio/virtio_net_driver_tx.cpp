@@ -44,7 +44,7 @@ bool NetDriver::transmit(const uint8_t* frame, size_t len) {
           false);
   tx_.publish();
   if (tx_.needs_notify()) {
-    transport_.notify(kNetTransmitQueue);
+    transport_.notify(net_spec::kTransmitQueue);
     ++counters_.notifies_tx;
   }
   ++counters_.tx_frames;

@@ -15,7 +15,7 @@ namespace {
 using namespace virtio;
 
 constexpr uint16_t kIndirect = 4;  // VIRTQ_DESC_F_INDIRECT (§2.7.5.3)
-constexpr uint32_t kFrameBytes = sizeof(NetHeader) + 60;
+constexpr uint32_t kFrameBytes = sizeof(net_spec::Header) + 60;
 constexpr uint64_t kGoodBuffer = kTxBuffersGpa + 100 * kBufferBytes;  // zeros: a valid header
 constexpr uint32_t k32MiB = 32 << 20;
 
@@ -46,7 +46,7 @@ void run_variants(Env& env, const char* check, const Variant* variants, uint32_t
   for (uint32_t i = 0; i < count; ++i) {
     must(env.net.bring_up(variants[i].features), "bring-up before a hostile chain");
     env.net.tx.publish(variants[i].write(env));
-    env.net.mmio.notify(kNetTransmitQueue);
+    env.net.mmio.notify(net_spec::kTransmitQueue);
     Aftermath a = observe_and_recover(env);
     Line line(check, variants[i].name);
     finish(line, a);
@@ -62,7 +62,7 @@ const Variant kOutsideRam[] = {
     {"mmio-window", kV1, [](Env& env) { return single(env, env.boot.virtio_base, 64); }},
     {"top-of-address-space", kV1, [](Env& env) { return single(env, 0xffffffffffff0000ull, 64); }},
     {"second-buffer-past-ram", kV1, [](Env& env) {
-       env.net.tx.set_desc(7, kGoodBuffer, kFrameBytes, kDescFlagNext, 8);
+       env.net.tx.set_desc(7, kGoodBuffer, kFrameBytes, kDescNext, 8);
        env.net.tx.set_desc(8, past_ram(env) + 4096, 64, 0, 0);
        return uint16_t{7};
      }},
@@ -76,13 +76,13 @@ const Variant kLengthOverflow[] = {
     // longer than 2^32 bytes in total").
     {"chain-over-4gib", kV1, [](Env& env) {
        for (uint16_t i = 0; i < env.net.tx.size; ++i)
-         env.net.tx.set_desc(i, 0, k32MiB, i + 1 < env.net.tx.size ? kDescFlagNext : 0,
+         env.net.tx.set_desc(i, 0, k32MiB, i + 1 < env.net.tx.size ? kDescNext : 0,
                              static_cast<uint16_t>(i + 1));
        return uint16_t{0};
      }},
     {"indirect-table-over-4gib", kV1Indirect, [](Env& env) {
        for (uint16_t i = 0; i < 256; ++i)
-         table_entry(kScratchGpa, i, 0, k32MiB, i < 255 ? kDescFlagNext : 0, static_cast<uint16_t>(i + 1));
+         table_entry(kScratchGpa, i, 0, k32MiB, i < 255 ? kDescNext : 0, static_cast<uint16_t>(i + 1));
        env.net.tx.set_desc(7, kScratchGpa, 256 * sizeof(VirtqDesc), kIndirect, 0);
        return uint16_t{7};
      }},
@@ -90,27 +90,27 @@ const Variant kLengthOverflow[] = {
 
 const Variant kLoops[] = {
     {"next-is-itself", kV1, [](Env& env) {
-       env.net.tx.set_desc(5, kGoodBuffer, kFrameBytes, kDescFlagNext, 5);
+       env.net.tx.set_desc(5, kGoodBuffer, kFrameBytes, kDescNext, 5);
        return uint16_t{5};
      }},
     {"two-in-a-cycle", kV1, [](Env& env) {
-       env.net.tx.set_desc(5, kGoodBuffer, kFrameBytes, kDescFlagNext, 6);
-       env.net.tx.set_desc(6, kGoodBuffer, kFrameBytes, kDescFlagNext, 5);
+       env.net.tx.set_desc(5, kGoodBuffer, kFrameBytes, kDescNext, 6);
+       env.net.tx.set_desc(6, kGoodBuffer, kFrameBytes, kDescNext, 5);
        return uint16_t{5};
      }},
     {"cycle-through-the-table", kV1, [](Env& env) {
        uint16_t n = env.net.tx.size;
        for (uint16_t i = 0; i < n; ++i)
-         env.net.tx.set_desc(i, kGoodBuffer, 1, kDescFlagNext, static_cast<uint16_t>((i + 1) % n));
+         env.net.tx.set_desc(i, kGoodBuffer, 1, kDescNext, static_cast<uint16_t>((i + 1) % n));
        return uint16_t{0};
      }},
     {"next-past-the-table", kV1, [](Env& env) {
-       env.net.tx.set_desc(4, kGoodBuffer, kFrameBytes, kDescFlagNext, env.net.tx.size);
+       env.net.tx.set_desc(4, kGoodBuffer, kFrameBytes, kDescNext, env.net.tx.size);
        return uint16_t{4};
      }},
     {"loop-in-an-indirect-table", kV1Indirect, [](Env& env) {
        for (uint16_t i = 0; i < 3; ++i)
-         table_entry(kScratchGpa, i, kGoodBuffer, kFrameBytes, kDescFlagNext, static_cast<uint16_t>((i + 1) % 3));
+         table_entry(kScratchGpa, i, kGoodBuffer, kFrameBytes, kDescNext, static_cast<uint16_t>((i + 1) % 3));
        env.net.tx.set_desc(9, kScratchGpa, 3 * sizeof(VirtqDesc), kIndirect, 0);
        return uint16_t{9};
      }},
@@ -128,7 +128,7 @@ const Variant kNestedIndirect[] = {
      }},
     {"chain-into-indirect", kV1Indirect, [](Env& env) {
        table_entry(kInnerTable, 0, kGoodBuffer, kFrameBytes, 0, 0);
-       table_entry(kScratchGpa, 0, kGoodBuffer, sizeof(NetHeader), kDescFlagNext, 1);
+       table_entry(kScratchGpa, 0, kGoodBuffer, sizeof(net_spec::Header), kDescNext, 1);
        table_entry(kScratchGpa, 1, kInnerTable, sizeof(VirtqDesc), kIndirect, 0);
        env.net.tx.set_desc(9, kScratchGpa, 2 * sizeof(VirtqDesc), kIndirect, 0);
        return uint16_t{9};

@@ -25,9 +25,9 @@ bool flood(NetDevice& net, uint32_t* sent) {
     uint32_t batch = kFloodFrames - *sent < net.tx.size ? kFloodFrames - *sent : net.tx.size;
     for (uint32_t i = 0; i < batch; ++i) {
       if (*sent == 0) net.queue_frame(request, sizeof request, false);
-      else net.tx.publish(net.tx.next_avail % net.tx.size);
+      else net.tx.publish(net.tx.next_avail() % net.tx.size);
     }
-    net.mmio.notify(virtio::kNetTransmitQueue);
+    net.mmio.notify(virtio::net_spec::kTransmitQueue);
     if (!net.wait_tx_done(5000)) return false;
     *sent += batch;
   }

@@ -17,8 +17,8 @@ using namespace virtio;
 void bad_size_then_notify(Env& env, const char* check, const char* variant, uint32_t size) {
   NetDevice& net = env.net;
   must(net.start(kFeatureVersion1), "feature negotiation");
-  net.set_up_queue(kNetReceiveQueue, net.ring_size());
-  net.set_up_queue(kNetTransmitQueue, size);
+  net.set_up_queue(net_spec::kReceiveQueue, net.ring_size());
+  net.set_up_queue(net_spec::kTransmitQueue, size);
   net.mmio.add_status(kStatusDriverOk);
   uint8_t frame[60] = {};
   net.queue_frame(frame, sizeof frame);
@@ -41,13 +41,13 @@ void case_queue_size_npot(Env& env) {
 void case_queue_ready_early(Env& env) {
   NetDevice& net = env.net;
   must(net.start(kFeatureVersion1), "feature negotiation");
-  net.set_up_queue(kNetReceiveQueue, net.ring_size());
-  net.mmio.write(mmio::kQueueSel, kNetTransmitQueue);
-  net.mmio.write(mmio::kQueueNum, net.ring_size());
-  net.mmio.write(mmio::kQueueReady, 1);
-  net.mmio.write(mmio::kQueueDescLow, static_cast<uint32_t>(net.tx.desc_gpa()));
-  net.mmio.write(mmio::kQueueDriverLow, static_cast<uint32_t>(net.tx.avail_gpa()));
-  net.mmio.write(mmio::kQueueDeviceLow, static_cast<uint32_t>(net.tx.used_gpa()));
+  net.set_up_queue(net_spec::kReceiveQueue, net.ring_size());
+  net.mmio.write(mmio::kRegQueueSel, net_spec::kTransmitQueue);
+  net.mmio.write(mmio::kRegQueueNum, net.ring_size());
+  net.mmio.write(mmio::kRegQueueReady, 1);
+  net.mmio.write(mmio::kRegQueueDescLow, static_cast<uint32_t>(net.tx.desc_gpa()));
+  net.mmio.write(mmio::kRegQueueDriverLow, static_cast<uint32_t>(net.tx.avail_gpa()));
+  net.mmio.write(mmio::kRegQueueDeviceLow, static_cast<uint32_t>(net.tx.used_gpa()));
   Aftermath a = observe_and_recover(env);
   Line line("queue-ready-early");
   finish(line, a);

@@ -20,8 +20,8 @@ constexpr uint32_t kDriver = kStatusDriver;
 // The queues set up, DRIVER_OK tried and a frame notified, however the
 // status steps went.
 void carry_on(NetDevice& net) {
-  net.set_up_queue(kNetReceiveQueue, net.ring_size());
-  net.set_up_queue(kNetTransmitQueue, net.ring_size());
+  net.set_up_queue(net_spec::kReceiveQueue, net.ring_size());
+  net.set_up_queue(net_spec::kTransmitQueue, net.ring_size());
   net.mmio.add_status(kStatusDriverOk);
   uint8_t frame[60] = {};
   net.queue_frame(frame, sizeof frame);
@@ -32,17 +32,17 @@ void carry_on(NetDevice& net) {
 void case_regs_out_of_order(Env& env) {
   NetDevice& net = env.net;
   must(net.prepare(), "reset");
-  net.mmio.write(mmio::kStatus, kDriver);                   // before ACKNOWLEDGE
-  net.mmio.write(mmio::kStatus, kAck | kStatusFeaturesOk);  // before DRIVER
-  net.mmio.write(mmio::kStatus, kAck);
-  net.mmio.write(mmio::kStatus, kAck | kDriver);
-  net.mmio.write(mmio::kDriverFeaturesSel, 1);
-  net.mmio.write(mmio::kDriverFeatures, 1);  // VERSION_1, but never FEATURES_OK
+  net.mmio.write(mmio::kRegStatus, kDriver);                   // before ACKNOWLEDGE
+  net.mmio.write(mmio::kRegStatus, kAck | kStatusFeaturesOk);  // before DRIVER
+  net.mmio.write(mmio::kRegStatus, kAck);
+  net.mmio.write(mmio::kRegStatus, kAck | kDriver);
+  net.mmio.write(mmio::kRegDriverFeaturesSel, 1);
+  net.mmio.write(mmio::kRegDriverFeatures, 1);  // VERSION_1, but never FEATURES_OK
   // Queues before FEATURES_OK, then DRIVER_OK before FEATURES_OK, a
   // thousand times over.
-  net.set_up_queue(kNetReceiveQueue, net.ring_size());
-  net.set_up_queue(kNetTransmitQueue, net.ring_size());
-  for (int i = 0; i < 1000; ++i) net.mmio.write(mmio::kStatus, kAck | kDriver | kStatusDriverOk);
+  net.set_up_queue(net_spec::kReceiveQueue, net.ring_size());
+  net.set_up_queue(net_spec::kTransmitQueue, net.ring_size());
+  for (int i = 0; i < 1000; ++i) net.mmio.write(mmio::kRegStatus, kAck | kDriver | kStatusDriverOk);
   uint8_t frame[60] = {};
   net.queue_frame(frame, sizeof frame);
   bool features_ok = net.mmio.status() & kStatusFeaturesOk;
@@ -56,7 +56,7 @@ void case_regs_out_of_order(Env& env) {
 // FEATURES_OK (§2.2.2, §6.2); the driver sets FAILED and writes on.
 void case_regs_after_failed(Env& env) {
   NetDevice& net = env.net;
-  bool features_ok = net.start(kNetFeatureMac);
+  bool features_ok = net.start(net_spec::kFeatureMac);
   net.mmio.add_status(kStatusFailed);
   carry_on(net);
   Aftermath a = observe_and_recover(env);

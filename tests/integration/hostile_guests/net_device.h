@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "abi/virtio/net.h"
 #include "arp.h"
 #include "virtio_mmio.h"
 #include "virtq.h"

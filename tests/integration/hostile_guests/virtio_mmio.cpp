@@ -11,12 +11,12 @@ uint32_t VirtioMmio::read(uint32_t reg) const { return mmio_read32(base + reg); 
 void VirtioMmio::write(uint32_t reg, uint32_t value) const { mmio_write32(base + reg, value); }
 
 bool VirtioMmio::is_modern_net() const {
-  return read(mmio::kMagicValue) == mmio::kMagic && read(mmio::kVersion) == mmio::kModernVersion &&
-         read(mmio::kDeviceId) == kDeviceIdNet;
+  return read(mmio::kRegMagicValue) == mmio::kMagic && read(mmio::kRegVersion) == mmio::kModernVersion &&
+         read(mmio::kRegDeviceId) == kDeviceIdNet;
 }
 
 bool VirtioMmio::reset() const {
-  write(mmio::kStatus, 0);
+  write(mmio::kRegStatus, 0);
   Deadline deadline(2000);
   while (status() != 0)
     if (deadline.expired()) return false;
@@ -24,32 +24,32 @@ bool VirtioMmio::reset() const {
 }
 
 bool VirtioMmio::negotiate(uint64_t features) const {
-  write(mmio::kStatus, kStatusAcknowledge);
-  write(mmio::kStatus, kStatusAcknowledge | kStatusDriver);
-  write(mmio::kDriverFeaturesSel, 0);
-  write(mmio::kDriverFeatures, static_cast<uint32_t>(features));
-  write(mmio::kDriverFeaturesSel, 1);
-  write(mmio::kDriverFeatures, static_cast<uint32_t>(features >> 32));
-  write(mmio::kStatus, kStatusAcknowledge | kStatusDriver | kStatusFeaturesOk);
+  write(mmio::kRegStatus, kStatusAcknowledge);
+  write(mmio::kRegStatus, kStatusAcknowledge | kStatusDriver);
+  write(mmio::kRegDriverFeaturesSel, 0);
+  write(mmio::kRegDriverFeatures, static_cast<uint32_t>(features));
+  write(mmio::kRegDriverFeaturesSel, 1);
+  write(mmio::kRegDriverFeatures, static_cast<uint32_t>(features >> 32));
+  write(mmio::kRegStatus, kStatusAcknowledge | kStatusDriver | kStatusFeaturesOk);
   return status() & kStatusFeaturesOk;
 }
 
 void VirtioMmio::set_up_queue(uint16_t queue, uint32_t size, uint64_t desc, uint64_t avail,
                               uint64_t used) const {
-  write(mmio::kQueueSel, queue);
-  write(mmio::kQueueNum, size);
-  write(mmio::kQueueDescLow, static_cast<uint32_t>(desc));
-  write(mmio::kQueueDescHigh, static_cast<uint32_t>(desc >> 32));
-  write(mmio::kQueueDriverLow, static_cast<uint32_t>(avail));
-  write(mmio::kQueueDriverHigh, static_cast<uint32_t>(avail >> 32));
-  write(mmio::kQueueDeviceLow, static_cast<uint32_t>(used));
-  write(mmio::kQueueDeviceHigh, static_cast<uint32_t>(used >> 32));
-  write(mmio::kQueueReady, 1);
+  write(mmio::kRegQueueSel, queue);
+  write(mmio::kRegQueueNum, size);
+  write(mmio::kRegQueueDescLow, static_cast<uint32_t>(desc));
+  write(mmio::kRegQueueDescHigh, static_cast<uint32_t>(desc >> 32));
+  write(mmio::kRegQueueDriverLow, static_cast<uint32_t>(avail));
+  write(mmio::kRegQueueDriverHigh, static_cast<uint32_t>(avail >> 32));
+  write(mmio::kRegQueueDeviceLow, static_cast<uint32_t>(used));
+  write(mmio::kRegQueueDeviceHigh, static_cast<uint32_t>(used >> 32));
+  write(mmio::kRegQueueReady, 1);
 }
 
 uint32_t VirtioMmio::queue_num_max(uint16_t queue) const {
-  write(mmio::kQueueSel, queue);
-  return read(mmio::kQueueNumMax);
+  write(mmio::kRegQueueSel, queue);
+  return read(mmio::kRegQueueNumMax);
 }
 
 bool VirtioMmio::wait_needs_reset(uint32_t ms) const {

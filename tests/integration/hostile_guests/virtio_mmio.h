@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "guest/dev/virtio/virtio_mmio.h"  // register offsets (the bundled guest's)
-#include "guest/dev/virtio/virtio_spec.h"   // status bits, feature bits
+#include "abi/virtio/common.h"
+#include "abi/virtio/mmio.h"
 
 namespace hg {
 
@@ -15,7 +15,7 @@ struct VirtioMmio {
 
   uint32_t read(uint32_t reg) const;
   void write(uint32_t reg, uint32_t value) const;
-  uint32_t status() const { return read(virtio::mmio::kStatus); }
+  uint32_t status() const { return read(virtio::mmio::kRegStatus); }
   bool needs_reset() const { return status() & virtio::kStatusDeviceNeedsReset; }
 
   // Magic "virt", version 2 (modern) and a network device (ID 1).
@@ -29,9 +29,9 @@ struct VirtioMmio {
   // QueueSel, QueueNum, the three ring addresses, QueueReady = 1 (§4.2.3.2).
   void set_up_queue(uint16_t queue, uint32_t size, uint64_t desc, uint64_t avail, uint64_t used) const;
   uint32_t queue_num_max(uint16_t queue) const;
-  void notify(uint16_t queue) const { write(virtio::mmio::kQueueNotify, queue); }
+  void notify(uint16_t queue) const { write(virtio::mmio::kRegQueueNotify, queue); }
   // Status |= bits, as read back now.
-  void add_status(uint32_t bits) const { write(virtio::mmio::kStatus, status() | bits); }
+  void add_status(uint32_t bits) const { write(virtio::mmio::kRegStatus, status() | bits); }
   // Polls Status for DEVICE_NEEDS_RESET up to `ms` (the device sets it on its
   // own thread, after the notification).
   bool wait_needs_reset(uint32_t ms) const;

@@ -1,7 +1,5 @@
 // The guest's view of its RAM in a mocked VM: the script writes and reads
 // guest-physical addresses directly, without exits, as guest code would.
-// Ring indices go through the atomic builtins, with the ordering a driver
-// uses (virtio 1.2 §2.7.13: entries before the index, release).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -27,13 +25,9 @@ class GuestRam {
     if (in_ram(gpa, sizeof(T))) std::memcpy(&value, base_ + gpa, sizeof(T));
     return value;
   }
-  void store_u16_release(uint64_t gpa, uint16_t value) const {
-    if (in_ram(gpa, 2)) __atomic_store_n(reinterpret_cast<uint16_t*>(base_ + gpa), value, __ATOMIC_RELEASE);
-  }
-  uint16_t load_u16_acquire(uint64_t gpa) const {
-    if (!in_ram(gpa, 2)) return 0;
-    return __atomic_load_n(reinterpret_cast<const uint16_t*>(base_ + gpa), __ATOMIC_ACQUIRE);
-  }
+  // Where the guest's `len` bytes at `gpa` are, for the driver ring
+  // (abi/virtio/driver_ring.h) that the tests' GuestRing lays over them.
+  uint8_t* pointer(uint64_t gpa, uint64_t len) const { return in_ram(gpa, len) ? base_ + gpa : nullptr; }
   uint64_t size() const { return size_; }
 
  private:

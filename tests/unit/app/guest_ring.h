@@ -1,13 +1,16 @@
-// The driver's side of one split virtqueue in the mocked guest's RAM (virtio
-// 1.2 §2.7): the script writes descriptors, well-formed or hostile, makes
-// chains available and watches the used ring.
+// The driver's side of one split virtqueue in the mocked guest's RAM: the
+// abi driver ring (abi/virtio/driver_ring.h, the bundled guest's) over the
+// RAM the script reaches directly. The script writes descriptors,
+// well-formed or hostile, makes chains available and watches the used ring.
 #pragma once
 
 #include <cstdint>
 
+#include "abi/virtio/driver_ring.h"
+#include "tests/support/test_driver_ring.h"
 #include "tests/unit/app/guest_ram.h"
 #include "virtio/queue/queue_layout.h"
-#include "virtio/spec/split_ring.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 
@@ -15,35 +18,26 @@ class GuestRing {
  public:
   // Descriptor table at `base` (16-aligned), available ring after it, used
   // ring on the next 4 KiB boundary.
-  GuestRing(GuestRam ram, uint16_t size, uint64_t base)
-      : ram_(ram), size_(size), layout_{size, base, base + virtio::desc_table_bytes(size), 0} {
-    layout_.used_gpa = (layout_.avail_gpa + virtio::avail_ring_bytes(size) + 4095) / 4096 * 4096;
+  GuestRing(GuestRam ram, uint16_t size, uint64_t base) {
+    ::virtio::SplitRingLayout layout = test_ring_layout(base, size);
+    ring_ = ::virtio::DriverRing(ram.pointer(base, layout.bytes), base, layout, false);
   }
 
-  const virtio::QueueLayout& layout() const { return layout_; }
-  uint16_t size() const { return size_; }
+  virtio::QueueLayout layout() const { return queue_layout_of(ring_); }
+  uint16_t size() const { return ring_.size(); }
 
-  void set_descriptor(uint16_t index, const virtio::VirtqDesc& desc) const {
-    ram_.put(layout_.desc_gpa + sizeof desc * index, desc);
-  }
+  void set_descriptor(uint16_t index, const virtio::VirtqDesc& desc) const { ring_.write_descriptor(index, desc); }
   // Puts `head` in the next available entry, then publishes the index.
   void make_available(uint16_t head) {
-    ram_.put(layout_.avail_gpa + virtio::avail_entry_offset(avail_idx_ % size_), head);
-    ++avail_idx_;
-    ram_.store_u16_release(layout_.avail_gpa + virtio::kRingIdxOffset, avail_idx_);
+    ring_.put_available(head);
+    ring_.publish();
   }
-  uint16_t avail_idx() const { return avail_idx_; }
-  uint16_t used_idx() const { return ram_.load_u16_acquire(layout_.used_gpa + virtio::kRingIdxOffset); }
-  virtio::VirtqUsedElem used_elem(uint16_t position) const {
-    return ram_.get<virtio::VirtqUsedElem>(layout_.used_gpa +
-                                           virtio::used_entry_offset(position % size_));
-  }
+  uint16_t avail_idx() const { return ring_.avail_idx(); }
+  uint16_t used_idx() const { return ring_.used_idx(); }
+  virtio::VirtqUsedElem used_elem(uint16_t position) const { return ring_.used_elem(position); }
 
  private:
-  GuestRam ram_;
-  uint16_t size_;
-  virtio::QueueLayout layout_;
-  uint16_t avail_idx_ = 0;
+  ::virtio::DriverRing ring_;
 };
 
 }  // namespace vmm::testing

@@ -1,7 +1,6 @@
 #include "tests/unit/app/guest_virtio_driver.h"
 
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 

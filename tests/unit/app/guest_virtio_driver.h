@@ -12,7 +12,7 @@
 #include "abi/platform.h"
 #include "tests/unit/app/scripted_vcpu.h"
 #include "virtio/queue/queue_layout.h"
-#include "virtio/spec/mmio_registers.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 

@@ -13,9 +13,7 @@
 
 #include "tests/unit/app/heap_meter.h"
 #include "tests/unit/app/hostile_vm_rig.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/split_ring.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 namespace {

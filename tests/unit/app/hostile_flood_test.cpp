@@ -19,8 +19,7 @@
 #include "tests/unit/app/hostile_vm_rig.h"
 #include "tests/unit/virtio/test_frames.h"
 #include "hostnet/slirp_backend.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 namespace {

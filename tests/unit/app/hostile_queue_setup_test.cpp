@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "tests/unit/app/hostile_vm_rig.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 namespace {

@@ -17,8 +17,7 @@
 
 #include "tests/unit/app/hostile_vm_rig.h"
 #include "tests/unit/shmem/captured_log.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 namespace {
@@ -205,7 +204,7 @@ TEST_F(HostileRegistersTest, RewritingALiveDeviceDoesNotDisturbIt) {
       std::memset(run.mmio.data, 0, sizeof run.mmio.data);
     });
     driver.write(kRegConfig, 0xffffffff);  // the MAC is read-only
-    EXPECT_EQ(driver.read(kRegMagicValue), kMagicValue);
+    EXPECT_EQ(driver.read(kRegMagicValue), kMagic);
     EXPECT_EQ(driver.read(kRegConfig) & 0xffffff, 0x005452u);  // 52:54:00
     ASSERT_TRUE(send_frame(driver, tx, 2));
     expect_other_devices_work(vcpu);

@@ -5,8 +5,7 @@
 
 #include "abi/shmem_ring.h"
 #include "tests/unit/mock/mock_vm_helpers.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::testing {
 
@@ -80,8 +79,8 @@ GuestRing HostileGuestTest::fresh_ring(uint16_t queue, uint16_t size) const {
 
 void HostileGuestTest::bring_up(GuestVirtioDriver& driver, const GuestRing& rx, const GuestRing& tx,
                                 uint64_t features) const {
-  EXPECT_EQ(driver.read(kRegMagicValue), kMagicValue);
-  EXPECT_EQ(driver.read(kRegDeviceId), kDeviceTypeNet);
+  EXPECT_EQ(driver.read(kRegMagicValue), kMagic);
+  EXPECT_EQ(driver.read(kRegDeviceId), kDeviceIdNet);
   EXPECT_TRUE(driver.negotiate(features));
   driver.set_up_queue(0, rx.layout());
   driver.set_up_queue(1, tx.layout());

@@ -16,7 +16,7 @@
 #include "tests/unit/app/guest_virtio_driver.h"
 #include "tests/unit/app/scripted_vcpu.h"
 #include "tests/unit/mock/mock_kvm.h"
-#include "tests/unit/shmem/fake_net_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "vmm/app/vm.h"
 
 namespace vmm::testing {

@@ -22,8 +22,7 @@
 #include "tests/unit/mock/mock_kvm.h"
 #include "tests/unit/mock/mock_vm_helpers.h"
 #include "tests/unit/shmem/captured_log.h"
-#include "tests/unit/shmem/fake_net_backend.h"
-#include "tests/unit/virtio/fake_backend.h"
+#include "tests/support/fake_net_backend.h"
 
 namespace vmm {
 namespace {
@@ -230,12 +229,12 @@ TEST_F(VmTest, NetDeviceIsWiredThroughIrqfdIoeventfdAndTheCommandLine) {
       .WillOnce(DoAll(SaveArg<1>(&irq_fd), Return(ok())));
   EXPECT_CALL(*vm_, register_ioeventfd(platform::kVirtioMmioBase + 0x50, 4u, _, false, false))
       .WillOnce(DoAll(SaveArg<2>(&notify_fd), Return(ok())));
-  auto backend = std::make_unique<virtio::testing::RecordingBackend>();
-  virtio::testing::RecordingBackend* fake = backend.get();
+  auto backend = std::make_unique<testing::FakeNetBackend>();
+  testing::FakeNetBackend* fake = backend.get();
   const uint8_t* ram = memory_->regions()[0].mapping.data();  // the mapping moves with the memory
   auto vm = create(std::move(backend));
   ASSERT_TRUE(vm.ok()) << vm.error().message;
-  EXPECT_NE(fake->receiver, nullptr);  // the device took the backend's frames
+  EXPECT_NE(fake->receiver(), nullptr);  // the device took the backend's frames
 
   // The guest learns about the device from its command line, before its own words.
   EXPECT_STREQ(reinterpret_cast<const char*>(ram + platform::kCmdlineGpa),
@@ -293,7 +292,7 @@ TEST_F(VmTest, NoIoeventfdLeavesQueueNotifyToTheVcpu) {
   config.memory_bytes = 32 << 20;
   config.use_ioeventfd = false;
   auto vm = Vm::create(config, system_, std::move(*memory_), kEntry,
-                       std::make_unique<virtio::testing::RecordingBackend>());
+                       std::make_unique<testing::FakeNetBackend>());
   ASSERT_TRUE(vm.ok()) << vm.error().message;
 }
 

@@ -26,7 +26,7 @@
 #include "tests/unit/mock/mock_kvm.h"
 #include "tests/unit/mock/mock_vm_helpers.h"
 #include "tests/unit/seccomp/guest_frames.h"
-#include "tests/unit/virtio/fake_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "tests/unit/virtio/test_frames.h"
 #include "hostnet/slirp_backend.h"
 #include "vmm/app/vm.h"
@@ -175,7 +175,7 @@ TEST_F(ConfinedVm, RunKicksAndTearDownUnderEveryFilter) {
 }
 
 TEST_F(ConfinedVm, VirtioNetDeviceUnderEveryFilter) {
-  auto vm = create(std::make_unique<virtio::testing::RecordingBackend>(), nullptr);
+  auto vm = create(std::make_unique<testing::FakeNetBackend>(), nullptr);
   ASSERT_TRUE(vm.ok()) << vm.error().message;
   aps_wait_for_kicks();
   MockKvmVcpu* bsp = vcpus_[0];

@@ -9,7 +9,7 @@
 #include <ostream>
 
 #include "tests/unit/shmem/captured_log.h"
-#include "tests/unit/shmem/fake_net_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "tests/unit/shmem/frame_pattern.h"
 #include "tests/unit/shmem/shmem_net_rig.h"
 

@@ -7,7 +7,7 @@
 
 #include "tests/unit/virtio/fake_driver_queue.h"
 #include "virtio/queue/virtqueue.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 namespace {

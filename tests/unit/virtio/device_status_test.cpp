@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 namespace {

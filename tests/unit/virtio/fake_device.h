@@ -7,7 +7,7 @@
 
 #include "virtio/device/virtio_device.h"
 #include "virtio/mmio/interrupt_trigger.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio::testing {
 

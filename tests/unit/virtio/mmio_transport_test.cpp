@@ -10,8 +10,7 @@
 
 #include "tests/unit/virtio/fake_device.h"
 #include "tests/unit/virtio/fake_driver_queue.h"
-#include "virtio/spec/mmio_registers.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 namespace {

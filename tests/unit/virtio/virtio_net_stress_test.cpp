@@ -18,8 +18,7 @@
 
 #include "tests/unit/virtio/racing_driver_queue.h"
 #include "virtio/net/virtio_net.h"
-#include "virtio/spec/net_spec.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 namespace {

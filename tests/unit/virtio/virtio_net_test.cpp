@@ -9,17 +9,15 @@
 #include <boost/asio/io_context.hpp>
 #include <numeric>
 
-#include "tests/unit/virtio/fake_backend.h"
+#include "tests/support/fake_net_backend.h"
 #include "tests/unit/virtio/fake_driver_queue.h"
-#include "virtio/queue/event_index.h"
-#include "virtio/spec/net_spec.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 namespace {
 
 using testing::FakeDriverQueue;
-using testing::RecordingBackend;
+using vmm::testing::FakeNetBackend;
 
 constexpr uint64_t kRxRing = 0x10000, kTxRing = 0x20000;
 constexpr uint64_t kTxData = 0x100000, kRxData = 0x200000;
@@ -78,7 +76,7 @@ class VirtioNetTest : public ::testing::Test {
   boost::asio::io_context context_;
   std::unique_ptr<GuestMemory> memory_;
   std::unique_ptr<FakeDriverQueue> rx_, tx_;
-  RecordingBackend backend_;
+  FakeNetBackend backend_;
   RecordingSignals signals_;
   std::unique_ptr<VirtioNet> device_;
   uint64_t next_rx_buffer_ = kRxData;
@@ -113,8 +111,8 @@ TEST_F(VirtioNetTest, TransmittedFrameReachesTheBackendWithoutTheHeader) {
   std::vector<uint8_t> frame = pattern(60, 1);
   queue_frame_for_tx(frame);
   device_->queue_notified(kTx);
-  ASSERT_EQ(backend_.sent.size(), 1u);
-  EXPECT_EQ(backend_.sent[0], frame);
+  ASSERT_EQ(backend_.sent().size(), 1u);
+  EXPECT_EQ(backend_.sent()[0], frame);
   EXPECT_EQ(tx_->used_idx(), 1);
   EXPECT_EQ(tx_->used_elem(0).len, 0u);  // the device wrote nothing
   EXPECT_EQ(signals_.used, 1);
@@ -130,15 +128,15 @@ TEST_F(VirtioNetTest, HeaderMaySpanDescriptors) {
   testing::write_bytes(*memory_, kTxData, bytes);
   tx_->add_chain({{kTxData, 5, false}, {kTxData + 5, uint32_t(bytes.size() - 5), false}});
   device_->queue_notified(kTx);
-  ASSERT_EQ(backend_.sent.size(), 1u);
-  EXPECT_EQ(backend_.sent[0], frame);
+  ASSERT_EQ(backend_.sent().size(), 1u);
+  EXPECT_EQ(backend_.sent()[0], frame);
 }
 
 TEST_F(VirtioNetTest, ChainShorterThanTheHeaderIsDroppedAndReturned) {
   activate(kMergeable);
   tx_->add_chain({{kTxData, 8, false}});
   device_->queue_notified(kTx);
-  EXPECT_TRUE(backend_.sent.empty());
+  EXPECT_TRUE(backend_.sent().empty());
   EXPECT_EQ(tx_->used_idx(), 1);
   EXPECT_EQ(device_->counters().tx_dropped_malformed, 1u);
   EXPECT_TRUE(signals_.needs_reset.empty());
@@ -160,7 +158,7 @@ TEST_F(VirtioNetTest, TransmitAsksForTheNextNotificationThroughAvailEvent) {
   queue_frame_for_tx(pattern(60, 1), kTxData);
   queue_frame_for_tx(pattern(60, 2), kTxData + 0x1000);
   device_->queue_notified(kTx);
-  EXPECT_EQ(backend_.sent.size(), 2u);
+  EXPECT_EQ(backend_.sent().size(), 2u);
   EXPECT_EQ(tx_->avail_event(), 2);
   EXPECT_EQ(signals_.used, 0);  // used_event 0xffff not reached
 }
@@ -170,7 +168,7 @@ TEST_F(VirtioNetTest, TransmitRespectsNoInterruptWithoutEventIdx) {
   tx_->set_avail_flags(kAvailNoInterrupt);
   queue_frame_for_tx(pattern(60, 1));
   device_->queue_notified(kTx);
-  EXPECT_EQ(backend_.sent.size(), 1u);
+  EXPECT_EQ(backend_.sent().size(), 1u);
   EXPECT_EQ(signals_.used, 0);
 }
 
@@ -333,7 +331,7 @@ class ReceiveWakeupTest : public VirtioNetTest {
       added_in_window_ = true;
       uint16_t old_idx = rx_->avail_idx();
       post_rx_buffers(count, bytes);
-      driver_would_notify_ = event_idx ? need_event(rx_->avail_event(), rx_->avail_idx(), old_idx)
+      driver_would_notify_ = event_idx ? vring_need_event(rx_->avail_event(), rx_->avail_idx(), old_idx)
                                        : !(rx_->used_flags() & kUsedNoNotify);
     });
   }
@@ -397,7 +395,7 @@ TEST_F(VirtioNetTest, ReceiveIntoADeviceReadableBufferNeedsReset) {
   EXPECT_EQ(device_->deliver_frame(pattern(60, 0)), net::Delivery::kNoBuffer);
   queue_frame_for_tx(pattern(60, 1));
   device_->queue_notified(kTx);
-  EXPECT_TRUE(backend_.sent.empty());
+  EXPECT_TRUE(backend_.sent().empty());
   EXPECT_EQ(signals_.needs_reset.size(), 1u);
 }
 
@@ -416,7 +414,7 @@ TEST_F(VirtioNetTest, LoopInTransmitChainNeedsReset) {
   tx_->make_available(0);
   device_->queue_notified(kTx);
   ASSERT_EQ(signals_.needs_reset.size(), 1u);
-  EXPECT_TRUE(backend_.sent.empty());
+  EXPECT_TRUE(backend_.sent().empty());
 }
 
 TEST_F(VirtioNetTest, AfterResetTheQueuesAreLeftAlone) {
@@ -426,7 +424,7 @@ TEST_F(VirtioNetTest, AfterResetTheQueuesAreLeftAlone) {
   device_->queue_notified(kTx);
   post_rx_buffers(1, 2048);
   EXPECT_EQ(device_->deliver_frame(pattern(60, 0)), net::Delivery::kNoBuffer);
-  EXPECT_TRUE(backend_.sent.empty());
+  EXPECT_TRUE(backend_.sent().empty());
   EXPECT_EQ(tx_->used_idx(), 0);
   EXPECT_EQ(rx_->used_idx(), 0);
 }
@@ -435,7 +433,7 @@ TEST_F(VirtioNetTest, ActivationResumesTheBackendAndSendsWhatWasQueued) {
   queue_frame_for_tx(pattern(60, 1));
   activate(kMergeable);
   EXPECT_EQ(backend_.resumes, 1);
-  EXPECT_EQ(backend_.sent.size(), 1u);
+  EXPECT_EQ(backend_.sent().size(), 1u);
 }
 
 }  // namespace

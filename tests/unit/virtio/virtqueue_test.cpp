@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/virtio/fake_driver_queue.h"
-#include "virtio/spec/virtio_constants.h"
+#include "virtio/spec.h"
 
 namespace vmm::virtio {
 namespace {

@@ -1,14 +1,19 @@
-// A NetBackend for the shared-memory device's tests, safe to inspect from
-// the test thread while the poller thread uses it: records what the guest
-// sent, can answer a frame on the spot (as slirp answers ARP), and delivers
-// frames for the guest on its io_context's thread, as a socket handler would.
+// The one NetBackend for device tests and fuzz targets. It records what the
+// device sent (counts always; the frames unless keep_frames is off, as the
+// fuzz targets want, whose heap is budgeted), can refuse sends, can answer a
+// frame on the spot by delivering it back re-entrantly (as libslirp answers
+// ARP and ICMP inside send_frame), and delivers frames for the guest on its
+// io_context's thread, as a socket handler would. Safe to inspect from the
+// test thread while a device or poller thread uses it.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "hostnet/net_backend.h"
@@ -26,10 +31,13 @@ class FakeNetBackend : public net::NetBackend {
   net::SendResult send_frame(std::span<const uint8_t> frame) override {
     {
       std::lock_guard lock(mutex_);
-      sent_.emplace_back(frame.begin(), frame.end());
+      ++sent_count_;
+      bytes_sent_ += frame.size();
+      if (keep_frames) sent_.emplace_back(frame.begin(), frame.end());
     }
-    if (echo) answer(receiver_->deliver_frame(frame));
-    return net::SendResult::kSent;
+    // A copy: delivering may overwrite the memory `frame` points into.
+    if (echo && receiver_) answer(receiver_->deliver_frame(std::vector<uint8_t>(frame.begin(), frame.end())));
+    return fail_sends ? net::SendResult::kDropped : net::SendResult::kSent;
   }
   void resume_receive() override { resumes.fetch_add(1); }
   net::BackendCounters counters() const override { return {}; }
@@ -39,9 +47,18 @@ class FakeNetBackend : public net::NetBackend {
     boost::asio::post(*context_, [this, frame = std::move(frame)] { answer(receiver_->deliver_frame(frame)); });
   }
 
+  net::FrameReceiver* receiver() const { return receiver_; }
   std::vector<std::vector<uint8_t>> sent() const {
     std::lock_guard lock(mutex_);
     return sent_;
+  }
+  uint64_t sent_count() const {
+    std::lock_guard lock(mutex_);
+    return sent_count_;
+  }
+  uint64_t bytes_sent() const {
+    std::lock_guard lock(mutex_);
+    return bytes_sent_;
   }
   std::vector<net::Delivery> answers() const {
     std::lock_guard lock(mutex_);
@@ -52,19 +69,24 @@ class FakeNetBackend : public net::NetBackend {
     return answers_.size();
   }
 
-  bool echo = false;  // set before the poller starts
+  // Set before the device or poller starts.
+  bool echo = false;        // deliver every sent frame straight back
+  bool fail_sends = false;  // send_frame reports kDropped (the frame is still recorded)
+  bool keep_frames = true;  // record frames and answers, not only the counts
   std::atomic<int> resumes{0};
 
  private:
   void answer(net::Delivery d) {
     std::lock_guard lock(mutex_);
-    answers_.push_back(d);
+    if (keep_frames) answers_.push_back(d);
   }
 
   boost::asio::io_context* context_ = nullptr;
   net::FrameReceiver* receiver_ = nullptr;
   mutable std::mutex mutex_;
   std::vector<std::vector<uint8_t>> sent_;
+  uint64_t sent_count_ = 0;
+  uint64_t bytes_sent_ = 0;
   std::vector<net::Delivery> answers_;
 };
 
