@@ -108,6 +108,12 @@ class FuzzGuestMemory {
     static FuzzGuestMemory memory;
     return memory;
   }
+  // The memory, zeroed: what each input starts from.
+  static const FuzzGuestMemory& fresh() {
+    const FuzzGuestMemory& memory = instance();
+    memory.reset();
+    return memory;
+  }
 
   const GuestMemory& memory() const { return *memory_; }
 

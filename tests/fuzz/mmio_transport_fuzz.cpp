@@ -86,8 +86,7 @@ void check_invariants(MmioTransport& transport) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vmm::fuzz;
   using namespace vmm::virtio;
-  const FuzzGuestMemory& ram = FuzzGuestMemory::instance();
-  ram.reset();
+  const FuzzGuestMemory& ram = FuzzGuestMemory::fresh();
   boost::asio::io_context device_thread;
   FakeNetBackend backend;
   CountingTrigger trigger;

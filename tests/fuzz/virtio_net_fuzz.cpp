@@ -195,8 +195,7 @@ class Harness {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vmm::fuzz;
-  const FuzzGuestMemory& ram = FuzzGuestMemory::instance();
-  ram.reset();
+  const FuzzGuestMemory& ram = FuzzGuestMemory::fresh();
   ByteReader in({data, size});
   Harness harness(ram, in);
   while (!in.empty()) harness.step();

@@ -163,8 +163,7 @@ class Driver {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vmm::fuzz;
   using namespace vmm::virtio;
-  const FuzzGuestMemory& ram = FuzzGuestMemory::instance();
-  ram.reset();
+  const FuzzGuestMemory& ram = FuzzGuestMemory::fresh();
   ByteReader in({data, size});
   QueueLayout layout;
   layout.size = queue_size(in);

@@ -36,6 +36,18 @@ FileDescriptor connected(int type, uint16_t port) {
   return fd;
 }
 
+// A TCP socket listening on 127.0.0.1 at a port the kernel chose (*port;
+// 0 if it could not).
+FileDescriptor listening_on_loopback(uint16_t* port) {
+  FileDescriptor fd(socket(AF_INET, SOCK_STREAM, 0));
+  sockaddr_in a = net::loopback_address(0);
+  socklen_t len = sizeof a;
+  bool ok = bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && listen(fd.get(), 4) == 0 &&
+            getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) == 0;
+  *port = ok ? ntohs(a.sin_port) : 0;
+  return fd;
+}
+
 std::string receive(int fd, size_t n) {
   std::string out(n, '\0');
   ssize_t got = recv(fd, out.data(), n, MSG_WAITALL);
@@ -61,13 +73,10 @@ TEST(BenchPeer, EchoesEchoRequestsAndDropsTheRest) {
 }
 
 TEST(BenchPeer, OpensAConnectionToTheForwardedPortOnRequest) {
-  FileDescriptor listener(socket(AF_INET, SOCK_STREAM, 0));
-  sockaddr_in a = net::loopback_address(0);
-  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(listen(listener.get(), 4), 0);
-  socklen_t len = sizeof a;
-  getsockname(listener.get(), reinterpret_cast<sockaddr*>(&a), &len);
-  auto peer = BenchPeer::start(ntohs(a.sin_port));
+  uint16_t port = 0;
+  FileDescriptor listener = listening_on_loopback(&port);
+  ASSERT_NE(port, 0);
+  auto peer = BenchPeer::start(port);
   ASSERT_TRUE(peer) << peer.error().message;
   FileDescriptor udp = connected(SOCK_DGRAM, (*peer)->udp_port());
   ASSERT_EQ(send(udp.get(), "Aplease", 7, 0), 7);
@@ -170,15 +179,12 @@ TEST(BenchPeer, TheConnectionCapHolds) {
 }
 
 TEST(BenchPeer, RequestsToOpenAConnectionBeyondTheCapFail) {
-  FileDescriptor listener(socket(AF_INET, SOCK_STREAM, 0));
-  sockaddr_in a = net::loopback_address(0);
-  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(listen(listener.get(), 4), 0);
-  socklen_t len = sizeof a;
-  getsockname(listener.get(), reinterpret_cast<sockaddr*>(&a), &len);
+  uint16_t port = 0;
+  FileDescriptor listener = listening_on_loopback(&port);
+  ASSERT_NE(port, 0);
   PeerLimits limits;
   limits.max_connections = 1;
-  auto peer = BenchPeer::start(ntohs(a.sin_port), limits);
+  auto peer = BenchPeer::start(port, limits);
   ASSERT_TRUE(peer) << peer.error().message;
   FileDescriptor udp = connected(SOCK_DGRAM, (*peer)->udp_port());
   ASSERT_EQ(send(udp.get(), "Aone", 4, 0), 4);
