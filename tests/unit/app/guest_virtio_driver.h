@@ -1,6 +1,6 @@
 // A virtio-mmio driver played by a ScriptedVcpu: every register access is an
 // MMIO exit into the real VMM (virtio 1.2 §4.2.2 register layout, from
-// virtio/spec/mmio_registers.h). It keeps the steps of §3.1.1 in order only
+// abi/virtio/mmio.h). It keeps the steps of §3.1.1 in order only
 // when asked to; hostile scripts write the registers they want, in the
 // order they want.
 #pragma once
