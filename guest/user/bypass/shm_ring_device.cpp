@@ -17,8 +17,8 @@ shmem::ShmemError ShmRingDevice::attach(void* region, uint64_t size, Clock clock
   region_ = region;
   // Read once: the host wrote it before the guest ran and never changes it.
   uint64_t host_latency = __atomic_load_n(&shmem::header_of(region)->config.host_max_latency_ns, __ATOMIC_RELAXED);
-  full_wait_ns_ = host_latency + kFullWaitMarginNs;
-  if (full_wait_ns_ > kMaxFullWaitNs) full_wait_ns_ = kMaxFullWaitNs;
+  full_wait_ns_ = host_latency < kMaxFullWaitNs - kFullWaitMarginNs ? host_latency + kFullWaitMarginNs
+                                                                     : kMaxFullWaitNs;
   error_ = shmem::ShmemError::kNone;
   where_ = "";
   bad_value_ = 0;

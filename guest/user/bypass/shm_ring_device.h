@@ -26,11 +26,13 @@ class ShmRingDevice final : public net::NetDevice {
   // the interface over, so the host's neighbours keep the same entry.
   // Locally administered (IEEE 802: bit 1 of the first byte), unicast.
   static constexpr net::MacAddress kDefaultMac = {{0x02, 0x00, 0x00, 0x00, 0x03, 0x0f}};
-  // A full guest-to-host ring is waited on at most this long per frame (the
-  // host's poller may be asleep: ConfigLine::host_max_latency_ns), then the
-  // frame is dropped as a full NIC queue drops it; TCP retransmits.
-  static constexpr uint64_t kMaxFullWaitNs = 1'000'000;
-  static constexpr uint64_t kFullWaitMarginNs = 50'000;
+  // A full guest-to-host ring is the host's back-pressure: transmit waits
+  // for a slot as long as the host may sleep between polls
+  // (ConfigLine::host_max_latency_ns) plus a margin for its thread being
+  // descheduled, at most kMaxFullWaitNs; only then is the frame dropped, as
+  // a full NIC queue drops it (TCP retransmits, but not before 200 ms).
+  static constexpr uint64_t kFullWaitMarginNs = 1'000'000;
+  static constexpr uint64_t kMaxFullWaitNs = 10'000'000;
 
   constexpr ShmRingDevice() = default;
 

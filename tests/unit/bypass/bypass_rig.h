@@ -44,7 +44,7 @@ struct HostSide {
   // 128 slots a ring (abi/shmem_ring.h): a TCP window's worth of frames.
   static constexpr uint64_t kRegionSize = 1 << 20;
 
-  HostSide() : region(kRegionSize) {
+  explicit HostSide(uint64_t region_size = kRegionSize) : region(region_size) {
     auto network = vmm::net::SlirpBackend::create(vmm::net::kShmemUserNetwork, {});
     EXPECT_TRUE(network.ok()) << network.error().message;
     if (!network.ok()) return;
@@ -68,7 +68,7 @@ struct HostSide {
 struct BypassRig {
   static constexpr size_t kArenaSize = 16 << 20;
 
-  BypassRig() : arena(kArenaSize) {
+  explicit BypassRig(uint64_t region_size = HostSide::kRegionSize) : host(region_size), arena(kArenaSize) {
     BypassConfig config;
     config.region = host.region.data();
     config.region_size = host.region.size();
