@@ -68,8 +68,10 @@ struct HostSide {
 struct BypassRig {
   static constexpr size_t kArenaSize = 16 << 20;
 
-  explicit BypassRig(uint64_t region_size = HostSide::kRegionSize) : host(region_size), arena(kArenaSize) {
+  explicit BypassRig(uint64_t region_size = HostSide::kRegionSize, const net::NetConfig& stack = {})
+      : host(region_size), arena(kArenaSize) {
     BypassConfig config;
+    config.stack = stack;
     config.region = host.region.data();
     config.region_size = host.region.size();
     config.clock = host_clock();

@@ -285,3 +285,33 @@ TEST(BypassTraffic, PingsTheGatewayAfterResolvingItsAddress) {
 
 }  // namespace
 }  // namespace bypass::test
+
+namespace bypass::test {
+namespace {
+
+// Nobody answers for 10.0.3.99: the stack asks again on its retry timer and
+// gives up after the last request, which happens only if poll() runs the
+// timers that are due.
+TEST(BypassTimers, AnUnansweredArpRequestIsRetriedAndGivenUpOnByTheTimers) {
+  net::NetConfig fast;
+  fast.arp_retry_ns = 20 * net::kMillisecond;
+  fast.arp_max_requests = 3;
+  BypassRig rig(HostSide::kRegionSize, fast);
+  ASSERT_EQ(rig.started, 0);
+  BypassNet& net = rig.net;
+  int s = net.socket(net::kAfInet, net::kSockDgram, 0);
+  ASSERT_GE(s, 0);
+  net::SockAddrIn nobody = ipv4_socket_address(net::make_ipv4(10, 0, 3, 99), 9);
+  uint8_t byte = 1;
+  ASSERT_EQ(net.sendto(s, &byte, 1, 0, &nobody, sizeof nobody), 1);
+  const net::ArpCounters& arp = net.stack().counters().arp;
+  uint64_t deadline = rig.deadline_in(milliseconds(3000));
+  while (arp.resolution_failures == 0 && net.now_ns() < deadline) ASSERT_GE(net.poll(), 0);
+  EXPECT_EQ(arp.tx_requests, 3u);
+  EXPECT_EQ(arp.resolution_failures, 1u);
+  EXPECT_EQ(arp.unresolved_drops, 1u);
+  net.close(s);
+}
+
+}  // namespace
+}  // namespace bypass::test
