@@ -48,17 +48,6 @@ TEST(BypassRings, AttachRefusesAHeaderTheHostDidNotWriteAndSaysWhy) {
   EXPECT_EQ(region.header()->guest.error, static_cast<uint32_t>(shmem::ShmemError::kBadMagic));
 }
 
-TEST(BypassRings, RefusesAConfigWithoutClockOrArena) {
-  vmm::testing::TestRegion region(HostSide::kRegionSize);
-  BypassNet net;
-  BypassConfig config;
-  config.region = region.data();
-  config.region_size = region.size();
-  EXPECT_EQ(net.start(config), -net::err::kInval);
-  EXPECT_EQ(std::string(net.failure().where), "config");
-  EXPECT_EQ(guest_state(region), shmem::GuestState::kAbsent);  // never touched the rings
-}
-
 // The guest's own producer index scribbled beyond what the ring holds (as a
 // hostile or buggy process could): the host stops the device and says so in
 // its status line; poll() and the blocking calls report it.

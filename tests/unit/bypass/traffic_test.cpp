@@ -213,9 +213,10 @@ TEST(BypassTraffic, SixteenMiBEachWayAtOnceOverTcpWithEqualSha256OnBothEnds) {
   EXPECT_EQ(peer.received(), kBytes);
   EXPECT_EQ(peer.received_sha256(), sha256_hex(from_guest.data(), kBytes));
   const auto& c = net.device().counters();
-  std::printf("bypass TCP: %zu bytes each way in %.2f s (%.1f MiB/s each way); ring full %llu times, dropped %llu\n",
+  std::printf("bypass TCP: %zu bytes each way in %.2f s (%.1f MiB/s each way); ring full %llu times, dropped %llu; "
+              "arena peak %zu bytes\n",
               kBytes, seconds, kBytes / 1048576.0 / seconds, static_cast<unsigned long long>(c.tx_waited_full),
-              static_cast<unsigned long long>(c.tx_dropped_full));
+              static_cast<unsigned long long>(c.tx_dropped_full), net.env().arena().peak_bytes_in_use());
 }
 
 // 8 slots a ring: the guest fills the guest-to-host ring far faster than
