@@ -112,19 +112,19 @@ int64_t BypassNet::wait_until(net::SocketId s, uint32_t events, uint64_t deadlin
 }
 
 int BypassNet::connect_until(net::SocketId s, const void* addr, uint32_t len, uint64_t deadline_ns) {
-  int r = stack_->connect(s, addr, len);
+  int r = connect(s, addr, len);
   // -EINPROGRESS first, -EALREADY while the handshake runs (net_stack.h).
   while (r == -net::err::kInProgress || r == -net::err::kAlready) {
     int64_t w = wait_until(s, net::kPollOut, deadline_ns);
     if (w < 0) return static_cast<int>(w);
-    r = stack_->connect(s, addr, len);
+    r = connect(s, addr, len);
   }
   return r;
 }
 
 int BypassNet::accept_until(net::SocketId s, void* addr, uint32_t* len, uint64_t deadline_ns) {
   for (;;) {
-    int r = stack_->accept(s, addr, len);
+    int r = accept(s, addr, len);
     if (r != -net::err::kAgain) return r;
     int64_t w = wait_until(s, net::kPollIn, deadline_ns);
     if (w < 0) return static_cast<int>(w);
@@ -138,7 +138,7 @@ int64_t BypassNet::recv_until(net::SocketId s, void* buf, size_t n, uint64_t dea
 int64_t BypassNet::recvfrom_until(net::SocketId s, void* buf, size_t n, void* addr, uint32_t* len,
                                   uint64_t deadline_ns) {
   for (;;) {
-    int64_t r = stack_->recvfrom(s, buf, n, 0, addr, len);
+    int64_t r = recvfrom(s, buf, n, 0, addr, len);
     if (r != -net::err::kAgain) return r;
     int64_t w = wait_until(s, net::kPollIn, deadline_ns);
     if (w < 0) return w;
@@ -149,7 +149,7 @@ int64_t BypassNet::send_all_until(net::SocketId s, const void* buf, size_t n, ui
   const auto* bytes = static_cast<const uint8_t*>(buf);
   size_t sent = 0;
   while (sent < n) {
-    int64_t r = stack_->send(s, bytes + sent, n - sent, 0);
+    int64_t r = send(s, bytes + sent, n - sent, 0);
     if (r > 0) {
       sent += static_cast<size_t>(r);
       continue;

@@ -86,30 +86,27 @@ class BypassNet {
   bool running() const { return stack_ != nullptr && !device_.broken(); }
   Failure failure() const;
 
-  // ---- socket calls: net::NetStack's, non-blocking ----
-  int socket(int domain, int type, int protocol) { return stack_->socket(domain, type, protocol); }
-  int bind(net::SocketId s, const void* addr, uint32_t len) { return stack_->bind(s, addr, len); }
-  int listen(net::SocketId s, int backlog) { return stack_->listen(s, backlog); }
-  int accept(net::SocketId s, void* addr, uint32_t* len) { return stack_->accept(s, addr, len); }
-  int connect(net::SocketId s, const void* addr, uint32_t len) { return stack_->connect(s, addr, len); }
-  int64_t send(net::SocketId s, const void* buf, size_t n, int flags) { return stack_->send(s, buf, n, flags); }
-  int64_t recv(net::SocketId s, void* buf, size_t n, int flags) { return stack_->recv(s, buf, n, flags); }
-  int64_t sendto(net::SocketId s, const void* buf, size_t n, int flags, const void* addr, uint32_t len) {
-    return stack_->sendto(s, buf, n, flags, addr, len);
-  }
-  int64_t recvfrom(net::SocketId s, void* buf, size_t n, int flags, void* addr, uint32_t* len) {
-    return stack_->recvfrom(s, buf, n, flags, addr, len);
-  }
-  int shutdown(net::SocketId s, int how) { return stack_->shutdown(s, how); }
-  int close(net::SocketId s) { return stack_->close(s); }
-  int setsockopt(net::SocketId s, int level, int name, const void* value, uint32_t len) {
-    return stack_->setsockopt(s, level, name, value, len);
-  }
-  int getsockopt(net::SocketId s, int level, int name, void* value, uint32_t* len) {
-    return stack_->getsockopt(s, level, name, value, len);
-  }
-  int getsockname(net::SocketId s, void* addr, uint32_t* len) { return stack_->getsockname(s, addr, len); }
-  uint32_t poll_events(net::SocketId s) const { return stack_->poll(s); }
+  // ---- socket calls: net::NetStack's, non-blocking (bypass_sockets.cpp) ----
+  // Each returns -ENETDOWN once the device has stopped (or before start()),
+  // so a caller that never calls poll() still learns of it; close() still
+  // frees the socket then.
+  int socket(int domain, int type, int protocol);
+  int bind(net::SocketId s, const void* addr, uint32_t len);
+  int listen(net::SocketId s, int backlog);
+  int accept(net::SocketId s, void* addr, uint32_t* len);
+  int connect(net::SocketId s, const void* addr, uint32_t len);
+  int64_t send(net::SocketId s, const void* buf, size_t n, int flags);
+  int64_t recv(net::SocketId s, void* buf, size_t n, int flags);
+  int64_t sendto(net::SocketId s, const void* buf, size_t n, int flags, const void* addr, uint32_t len);
+  int64_t recvfrom(net::SocketId s, void* buf, size_t n, int flags, void* addr, uint32_t* len);
+  int shutdown(net::SocketId s, int how);
+  int close(net::SocketId s);  // -EBADF before start() or after stop()
+  int setsockopt(net::SocketId s, int level, int name, const void* value, uint32_t len);
+  int getsockopt(net::SocketId s, int level, int name, void* value, uint32_t* len);
+  int getsockname(net::SocketId s, void* addr, uint32_t* len);
+  // The stack's poll mask (POLLIN, POLLOUT, ...), with POLLERR once the
+  // device has stopped; POLLNVAL before start() or after stop().
+  uint32_t poll_events(net::SocketId s) const;
 
   // ---- blocking helpers: spin poll() until done or deadline_ns ----
   uint64_t now_ns() const { return env_.clock().now_ns(); }

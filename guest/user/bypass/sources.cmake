@@ -6,5 +6,6 @@ set(GUEST_BYPASS_SOURCES
   ${GUEST_BYPASS_DIR}/arena.cpp
   ${GUEST_BYPASS_DIR}/bypass_env.cpp
   ${GUEST_BYPASS_DIR}/bypass_net.cpp
+  ${GUEST_BYPASS_DIR}/bypass_sockets.cpp
   ${GUEST_BYPASS_DIR}/shm_ring_device.cpp
 )

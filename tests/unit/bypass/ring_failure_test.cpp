@@ -66,6 +66,10 @@ TEST(BypassRings, AHostThatStoppedTheDeviceIsReportedToTheCaller) {
   EXPECT_EQ(rig.host.poller->stats().stop_error, shmem::ShmemError::kPeerHeadAhead);  // the host's own account
   uint8_t buf[16];
   EXPECT_EQ(rig.net.recv_until(udp, buf, sizeof buf, rig.deadline_in(milliseconds(5000))), -kNetDown);
+  net::SockAddrIn to = ipv4_socket_address(net::make_ipv4(10, 0, 3, 2), 9);
+  EXPECT_EQ(rig.net.sendto(udp, buf, sizeof buf, 0, &to, sizeof to), -kNetDown);  // not dropped silently
+  EXPECT_NE(rig.net.poll_events(udp) & net::kPollErr, 0u);
+  EXPECT_EQ(rig.net.close(udp), 0);
   EXPECT_EQ(guest_state(rig.host.region), shmem::GuestState::kStopped);
 }
 

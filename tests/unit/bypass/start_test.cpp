@@ -35,6 +35,18 @@ TEST(BypassStart, RefusesAConfigWithoutClockOrArenaBeforeTouchingTheRings) {
   }
 }
 
+TEST(BypassStart, CallsBeforeStartAreErrorsNotCrashes) {
+  BypassNet net;
+  uint8_t buf[8];
+  EXPECT_FALSE(net.running());
+  EXPECT_EQ(net.poll(), -kNetDown);
+  EXPECT_EQ(net.socket(net::kAfInet, net::kSockDgram, 0), -kNetDown);
+  EXPECT_EQ(net.recv_until(1, buf, sizeof buf, net.deadline_after(1000)), -kNetDown);
+  EXPECT_EQ(net.close(1), -net::err::kBadF);
+  EXPECT_EQ(net.poll_events(1), net::kPollNval);
+  net.stop();  // harmless
+}
+
 TEST(BypassStart, StartsInTheSmallestArenaItAcceptsWithTheKernelsShm0Defaults) {
   vmm::testing::TestRegion region(HostSide::kRegionSize);
   ArenaMemory arena(BypassNet::kMinArena);
