@@ -111,11 +111,21 @@ int64_t BypassNet::wait_until(net::SocketId s, uint32_t events, uint64_t deadlin
   }
 }
 
+int64_t BypassNet::wait_to_retry(net::SocketId s, uint32_t events, uint64_t deadline_ns) {
+  int64_t mask = wait_until(s, events, deadline_ns);
+  if (mask < 0 || (mask & events) != 0) return mask;
+  // Only an error or a hang-up: the call retried next reports it. Should it
+  // say "try again" all the same, this poll keeps the retry loop from
+  // spinning past the deadline without looking at the rings.
+  int r = step(deadline_ns);
+  return r < 0 ? r : mask;
+}
+
 int BypassNet::connect_until(net::SocketId s, const void* addr, uint32_t len, uint64_t deadline_ns) {
   int r = connect(s, addr, len);
   // -EINPROGRESS first, -EALREADY while the handshake runs (net_stack.h).
   while (r == -net::err::kInProgress || r == -net::err::kAlready) {
-    int64_t w = wait_until(s, net::kPollOut, deadline_ns);
+    int64_t w = wait_to_retry(s, net::kPollOut, deadline_ns);
     if (w < 0) return static_cast<int>(w);
     r = connect(s, addr, len);
   }
@@ -126,7 +136,7 @@ int BypassNet::accept_until(net::SocketId s, void* addr, uint32_t* len, uint64_t
   for (;;) {
     int r = accept(s, addr, len);
     if (r != -net::err::kAgain) return r;
-    int64_t w = wait_until(s, net::kPollIn, deadline_ns);
+    int64_t w = wait_to_retry(s, net::kPollIn, deadline_ns);
     if (w < 0) return static_cast<int>(w);
   }
 }
@@ -140,7 +150,7 @@ int64_t BypassNet::recvfrom_until(net::SocketId s, void* buf, size_t n, void* ad
   for (;;) {
     int64_t r = recvfrom(s, buf, n, 0, addr, len);
     if (r != -net::err::kAgain) return r;
-    int64_t w = wait_until(s, net::kPollIn, deadline_ns);
+    int64_t w = wait_to_retry(s, net::kPollIn, deadline_ns);
     if (w < 0) return w;
   }
 }
@@ -155,7 +165,7 @@ int64_t BypassNet::send_all_until(net::SocketId s, const void* buf, size_t n, ui
       continue;
     }
     if (r != -net::err::kAgain) return r;
-    int64_t w = wait_until(s, net::kPollOut, deadline_ns);
+    int64_t w = wait_to_retry(s, net::kPollOut, deadline_ns);
     if (w < 0) return w;
   }
   return static_cast<int64_t>(sent);

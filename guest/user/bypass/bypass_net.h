@@ -135,6 +135,8 @@ class BypassNet {
   int fail(int error, const char* where, const char* what);
   // poll() once; -ENETDOWN, -ETIMEDOUT past the deadline, or 0 to go on.
   int step(uint64_t deadline_ns);
+  // wait_until for the *_until helpers' retry loops.
+  int64_t wait_to_retry(net::SocketId s, uint32_t events, uint64_t deadline_ns);
   int bring_up(const BypassConfig& config);
 
   BypassEnv env_;

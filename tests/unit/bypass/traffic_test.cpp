@@ -316,3 +316,39 @@ TEST(BypassTimers, AnUnansweredArpRequestIsRetriedAndGivenUpOnByTheTimers) {
 
 }  // namespace
 }  // namespace bypass::test
+
+namespace bypass::test {
+namespace {
+
+TEST(BypassHelpers, AConnectionToAClosedHostPortIsRefused) {
+  uint16_t closed_port;
+  {
+    HostSocket probe(SOCK_STREAM);
+    closed_port = probe.bind_loopback();  // released at once: nothing listens there
+  }
+  ASSERT_NE(closed_port, 0);
+  BypassRig rig;
+  ASSERT_EQ(rig.started, 0);
+  int s = rig.net.socket(net::kAfInet, net::kSockStream, 0);
+  net::SockAddrIn to = ipv4_socket_address(kHost, closed_port);
+  EXPECT_EQ(rig.net.connect_until(s, &to, sizeof to, rig.deadline_in(milliseconds(5000))), -net::err::kConnRefused);
+  rig.net.close(s);
+}
+
+TEST(BypassHelpers, AReceiveWithNothingComingEndsAtItsDeadline) {
+  BypassRig rig;
+  ASSERT_EQ(rig.started, 0);
+  int s = rig.net.socket(net::kAfInet, net::kSockDgram, 0);
+  net::SockAddrIn any = ipv4_socket_address(net::kIpv4Any, 4000);
+  ASSERT_EQ(rig.net.bind(s, &any, sizeof any), 0);
+  uint8_t buf[16];
+  uint64_t start = rig.net.now_ns();
+  EXPECT_EQ(rig.net.recv_until(s, buf, sizeof buf, rig.deadline_in(milliseconds(50))), -net::err::kTimedOut);
+  uint64_t waited = rig.net.now_ns() - start;
+  EXPECT_GE(waited, 50'000'000u);
+  EXPECT_LT(waited, 5'000'000'000u);  // bounded, with room for a loaded machine
+  rig.net.close(s);
+}
+
+}  // namespace
+}  // namespace bypass::test
