@@ -29,9 +29,10 @@ class ShmRingDevice final : public net::NetDevice {
   // A full guest-to-host ring is the host's back-pressure: transmit waits
   // for a slot as long as the host may sleep between polls
   // (ConfigLine::host_max_latency_ns) plus a margin for its thread being
-  // descheduled, at most kMaxFullWaitNs; only then is the frame dropped, as
-  // a full NIC queue drops it (TCP retransmits, but not before 200 ms).
-  static constexpr uint64_t kFullWaitMarginNs = 1'000'000;
+  // descheduled (a scheduler tick at HZ=250), at most kMaxFullWaitNs; only
+  // then is the frame dropped, as a full NIC queue drops it. A drop costs
+  // TCP far more: a retransmission, after 200 ms unless duplicate ACKs come.
+  static constexpr uint64_t kFullWaitMarginNs = 4'000'000;
   static constexpr uint64_t kMaxFullWaitNs = 10'000'000;
 
   constexpr ShmRingDevice() = default;
