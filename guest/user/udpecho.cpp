@@ -8,7 +8,7 @@
 //   echoed but not counted: it is a stop-and-wait client's retransmission,
 //   and counting it would make the server stop before the client is done.
 //
-// udpecho [-w W] [-t TIMEOUT_MS] [-r RETRIES] [-m PHASE] ADDR PORT COUNT SIZE
+// udpecho [--bypass] [-w W] [-t TIMEOUT_MS] [-r RETRIES] [-m PHASE] ADDR PORT COUNT SIZE
 //   Client: sends COUNT datagrams, seq 0..COUNT-1, with at most W (default
 //   1, at most 64) awaiting their echo. SIZE is N or MIN-MAX; datagram seq
 //   has MIN + seq % (MAX - MIN + 1) bytes of pattern::fill_datagram(seq).
@@ -21,11 +21,15 @@
 //   after the first (which resolves ARP and warms up) form benchmark phase
 //   PHASE: bench_mark(start|PHASE) once the first echo is in, and
 //   bench_mark(end|PHASE) once the last is (abi/platform.h).
+//   With --bypass the datagrams go through this process's own network
+//   stack over shm0's rings (bypass_session.h): no system call between the
+//   marks, and shm0's addresses (10.0.3.15, the host at 10.0.3.2).
 //
 // Exit status: 0 when all came back intact; 1 on a failed call or a
 // datagram that never came back; 2 for bad arguments; 4 if a reply was
 // corrupt.
 #include "abi/platform.h"
+#include "bypass_session.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 #include "pattern.h"
@@ -104,6 +108,7 @@ struct Slot {  // one datagram awaiting its echo
 };
 
 struct Client {
+  bypass::BypassNet* own_stack;  // --bypass; nullptr: the kernel's sockets
   int fd;
   u::SockAddrIn to;
   uint64_t count, min_size, max_size, window, timeout_ms, max_retries;
@@ -114,6 +119,21 @@ struct Client {
   Slot slots[kMaxWindow] = {};
 };
 
+uint64_t now_ns(const Client& c) { return c.own_stack ? u::bypass_now_ns() : u::now_ns(); }
+
+long send_datagram(Client& c, size_t len) {
+  if (c.own_stack) return c.own_stack->sendto(c.fd, g_send, len, 0, &c.to, u::kSockaddrInLen);
+  return u::sendto(c.fd, g_send, len, 0, &c.to, u::kSockaddrInLen);
+}
+
+// One datagram, or -EAGAIN once timeout_ms passed without one.
+long receive_datagram(Client& c, u::SockAddrIn* from, uint32_t* from_len) {
+  if (!c.own_stack) return u::recvfrom(c.fd, g_receive, sizeof(g_receive), 0, from, from_len);
+  int64_t n = c.own_stack->recvfrom_until(c.fd, g_receive, sizeof(g_receive), from, from_len,
+                                          c.own_stack->deadline_after(c.timeout_ms * 1'000'000));
+  return n == -net::err::kTimedOut ? -err::kAgain : n;
+}
+
 size_t size_of(const Client& c, uint64_t seq) {
   return c.min_size + seq % (c.max_size - c.min_size + 1);
 }
@@ -121,8 +141,8 @@ size_t size_of(const Client& c, uint64_t seq) {
 long transmit(Client& c, Slot& s) {
   size_t len = size_of(c, s.seq);
   pattern::fill_datagram(g_send, len, s.seq);
-  s.sent_ns = u::now_ns();
-  return u::sendto(c.fd, g_send, len, 0, &c.to, u::kSockaddrInLen);
+  s.sent_ns = now_ns(c);
+  return send_datagram(c, len);
 }
 
 // Puts the next seq into a free slot and sends it.
@@ -159,7 +179,7 @@ long on_echo(Client& c, const uint8_t* data, size_t len) {
 // Sends again what waited too long; -ETIMEDOUT when a datagram ran out of
 // retries.
 long retransmit_expired(Client& c) {
-  uint64_t now = u::now_ns();
+  uint64_t now = now_ns(c);
   for (Slot& s : c.slots) {
     if (!s.active || now - s.sent_ns < c.timeout_ms * 1'000'000) continue;
     if (s.retries == c.max_retries) {
@@ -177,15 +197,15 @@ long retransmit_expired(Client& c) {
 long receive_one(Client& c) {
   u::SockAddrIn from{};
   uint32_t from_len = sizeof(from);
-  long n = u::recvfrom(c.fd, g_receive, sizeof(g_receive), 0, &from, &from_len);
-  if (n == -err::kAgain) return 0;  // SO_RCVTIMEO: time to look at the slots
+  long n = receive_datagram(c, &from, &from_len);
+  if (n == -err::kAgain) return 0;  // timed out: time to look at the slots
   if (n < 0) return n;
   if (!from_server(c, from)) return 0;  // not ours
   return on_echo(c, g_receive, static_cast<size_t>(n));
 }
 
 long run_client(Client& c) {
-  long r = u::set_timeout(c.fd, net::kSoRcvTimeo, c.timeout_ms);
+  long r = c.own_stack ? 0 : u::set_timeout(c.fd, net::kSoRcvTimeo, c.timeout_ms);
   if (r < 0) return r;
   for (uint64_t i = 0; i < c.window && c.next_seq < c.count; ++i) {
     if ((r = start_next(c, c.slots[i])) < 0) return r;
@@ -225,12 +245,12 @@ void print_summary(const Client& c) {
 }
 
 int client_usage() {
-  u::dprintf(2, "usage: udpecho -l PORT [-n COUNT] | udpecho [-w W] [-t TIMEOUT_MS] "
+  u::dprintf(2, "usage: udpecho -l PORT [-n COUNT] | udpecho [--bypass] [-w W] [-t TIMEOUT_MS] "
                 "[-r RETRIES] [-m PHASE] ADDR PORT COUNT SIZE|MIN-MAX\n");
   return u::kExitUsage;
 }
 
-int client_main(Client& c, int argc, char** argv) {
+int client_main(Client& c, bool bypass, int argc, char** argv) {
   uint32_t addr_be = 0;
   uint16_t port = 0;
   if (argc != 4 || !u::parse_ipv4(argv[0], &addr_be) || !u::parse_port(argv[1], &port) ||
@@ -239,7 +259,9 @@ int client_main(Client& c, int argc, char** argv) {
     return client_usage();
   }
   c.to = u::make_sockaddr_in(addr_be, port);
-  long fd = u::socket(net::kAfInet, net::kSockDgram, 0);
+  if (bypass && (c.own_stack = u::start_bypass("udpecho")) == nullptr) return u::kExitFailure;
+  long fd = c.own_stack ? c.own_stack->socket(net::kAfInet, net::kSockDgram, 0)
+                        : u::socket(net::kAfInet, net::kSockDgram, 0);
   if (fd < 0) {
     u::print_error("socket", fd);
     return u::kExitFailure;
@@ -248,7 +270,12 @@ int client_main(Client& c, int argc, char** argv) {
   long r = run_client(c);
   if (r < 0 && r != -net::err::kTimedOut) u::print_error("udpecho", r);
   print_summary(c);
-  u::close(c.fd);
+  if (c.own_stack) {
+    c.own_stack->close(c.fd);
+    c.own_stack->stop();
+  } else {
+    u::close(c.fd);
+  }
   if (c.corrupt) return u::kExitCorrupt;
   return r < 0 ? u::kExitFailure : u::kExitOk;
 }
@@ -257,7 +284,7 @@ int client_main(Client& c, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   uint64_t port = 0, count = 0;
-  bool listen = false, limited = false;
+  bool listen = false, limited = false, bypass = false;
   Client c{};
   c.window = 1;
   c.timeout_ms = 1000;
@@ -267,10 +294,11 @@ int main(int argc, char** argv) {
                                       {"-w", &c.window},
                                       {"-t", &c.timeout_ms},
                                       {"-r", &c.max_retries},
-                                      {"-m", &c.phase, &c.marks}};
-  int i = u::parse_options(argc, argv, options, 6);
+                                      {"-m", &c.phase, &c.marks},
+                                      {"--bypass", nullptr, &bypass}};
+  int i = u::parse_options(argc, argv, options, 7);
   if (i < 0) return u::kExitUsage;
-  if (!listen) return client_main(c, argc - i, argv + i);
+  if (!listen) return client_main(c, bypass, argc - i, argv + i);
   if (i != argc || port > 65535) return client_usage();
   return serve(static_cast<uint16_t>(port), count, limited);
 }

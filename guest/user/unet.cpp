@@ -17,7 +17,7 @@ const ErrnoName kErrnoNames[] = {
     {err::kNoEnt, "ENOENT"},
     {err::kSrch, "ESRCH"},
     {err::kIntr, "EINTR"},
-    {5, "EIO"},
+    {err::kIo, "EIO"},
     {err::k2Big, "E2BIG"},
     {err::kNoExec, "ENOEXEC"},
     {err::kBadF, "EBADF"},
@@ -27,6 +27,7 @@ const ErrnoName kErrnoNames[] = {
     {net::err::kAcces, "EACCES"},
     {err::kFault, "EFAULT"},
     {err::kBusy, "EBUSY"},
+    {err::kNoDev, "ENODEV"},
     {err::kInval, "EINVAL"},
     {23, "ENFILE"},
     {net::err::kMFile, "EMFILE"},
@@ -196,6 +197,11 @@ int parse_options(int argc, char** argv, const NumericOption* options, size_t n_
     if (match == nullptr) {
       dprintf(2, "%s: unknown option %s\n", argv[0], argv[i]);
       return -1;
+    }
+    if (match->value == nullptr) {  // a flag alone, e.g. --bypass
+      if (match->seen) *match->seen = true;
+      ++i;
+      continue;
     }
     if (i + 1 >= argc || !parse_u64(argv[i + 1], match->value)) {
       dprintf(2, "%s: option %s needs a number\n", argv[0], argv[i]);

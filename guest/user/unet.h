@@ -131,7 +131,8 @@ long tcp_connect(const SockAddrIn& to);
 long udp_bind(uint16_t port);
 
 // ---- command lines ----
-// One "-x NUMBER" option; *seen (if any) is set when it was given.
+// One "-x NUMBER" option, or with value nullptr a flag alone ("--bypass");
+// *seen (if any) is set when it was given.
 struct NumericOption {
   const char* flag;
   uint64_t* value;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -182,6 +183,57 @@ TEST(ShmemNet, Shm0RingsGoToOneProcessAtATimeAndComeBackAfterItsEndOrCrash) {
   EXPECT_TRUE(contains(r.out, "the kernel has the rings again")) << r.out;
   EXPECT_TRUE(contains(r.out, "shm-take: check: ok")) << r.out;
   EXPECT_FALSE(contains(r.out, "FAILED")) << r.out;
+}
+
+// --bypass (issue 18): the programs run their own network stack over shm0's
+// rings, taken with shm_take(2); the same checks as the kernel's path.
+std::vector<std::string> bypass_args(const std::string& program_and_args) {
+  std::vector<std::string> argv = kShmemOnly;
+  argv.insert(argv.end(), {"--cmdline", "init=" + program_and_args});
+  return argv;
+}
+
+TEST(ShmemNet, BypassUdpEchoClientGets10000DatagramsOf1To1472BytesBackIntact) {
+  SKIP_WITHOUT_KVM();
+  auto server = UdpEchoServer::start("127.0.0.1");
+  ASSERT_TRUE(server);
+  auto r = run_process(
+      bypass_args("udpecho -- --bypass 10.0.3.2 " + std::to_string(server->port()) + " 10000 1-1472"),
+      kShmemNetTimeoutSeconds);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "udpecho: --bypass: shm0 at")) << r.out;
+  EXPECT_TRUE(contains(r.out, "rings handed to process")) << r.out;
+  EXPECT_TRUE(contains(r.out, "10000 intact, 0 corrupt")) << r.out;
+  EXPECT_GE(server->echoed(), 10000u);
+}
+
+TEST(ShmemNet, BypassTcpsendDelivers16MiBWithMatchingSha256) {
+  SKIP_WITHOUT_KVM();
+  auto sink = TcpServer::start(TcpServer::Mode::kSink, "127.0.0.1");
+  ASSERT_TRUE(sink);
+  auto r = run_process(
+      bypass_args("tcpsend -- --bypass 10.0.3.2 " + std::to_string(sink->port()) + " " + std::to_string(k16MiB)),
+      kShmemNetTimeoutSeconds);
+  EXPECT_TRUE(contains(r.out, "tcpsend: --bypass: shm0 at")) << r.out;
+  expect_tcpsend_delivered(r, *sink, k16MiB);
+}
+
+TEST(ShmemNet, HostSends16MiBToABypassTcprecvThroughHostfwdWithMatchingSha256) {
+  SKIP_WITHOUT_KVM();
+  uint16_t port = free_port(true);
+  std::vector<std::string> argv = {kVmm, "--smp", "1", "--net", "none", "--shmem",
+                                   "size=256K,hostfwd=tcp:127.0.0.1:" + std::to_string(port) + "-:7001",
+                                   "--cmdline", "init=tcprecv -- --bypass -l 7001"};
+  auto vm = std::async(std::launch::async, [&] { return run_process(argv, kShmemNetTimeoutSeconds); });
+  std::string sent = tcp_send_pattern("127.0.0.1", port, k16MiB, false, std::chrono::seconds(300));
+  auto r = vm.get();
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "tcprecv: --bypass: shm0 at")) << r.out;
+  EXPECT_FALSE(sent.empty());
+  EXPECT_EQ(guest_sha256(r.out), sent) << r.out;
+  EXPECT_TRUE(contains(r.out, " bytes " + std::to_string(k16MiB))) << r.out;
 }
 
 // The exit-less path, measured: during a phase of UDP round trips over shm0

@@ -1,0 +1,38 @@
+// A TCP connection through the kernel's sockets, or with --bypass through
+// this process's own stack over shm0's rings (bypass_session.h), behind the
+// same calls, so that tcpsend and tcprecv run the same code on both paths.
+// Blocking calls; a stall of u::kStallTimeoutMs ends a read with -ETIMEDOUT
+// (the kernel path: SO_RCVTIMEO, -EAGAIN).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "unet.h"
+#include "user/bypass/bypass_net.h"
+
+namespace u {
+
+class TcpPath {
+ public:
+  // own_stack: nullptr for the kernel's sockets.
+  explicit TcpPath(bypass::BypassNet* own_stack) : own_(own_stack) {}
+
+  long connect(const SockAddrIn& to);  // a connected socket, or -errno
+  long listen(uint16_t port);          // a listening socket on 0.0.0.0:port
+  long accept(int listener);           // a connected socket, or -errno
+  long write_all(int fd, const void* buf, size_t n);  // 0 or -errno
+  // Once before the reads of fd: the stall timeout (0 or -errno).
+  long prepare_reads(int fd);
+  // Bytes read (at least 1), 0 at end of stream, or -errno.
+  long read_some(int fd, void* buf, size_t n);
+  long shutdown_write(int fd);
+  void close(int fd);
+  uint64_t now_ns() const;
+
+ private:
+  uint64_t stall_deadline() const;
+  bypass::BypassNet* own_;
+};
+
+}  // namespace u
