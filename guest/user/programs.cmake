@@ -20,7 +20,8 @@ list(APPEND GUEST_USER_PROGRAMS ping udpecho tcpecho tcpsend tcprecv)
 set(USER_SOURCES_ping user/ping.cpp user/unet.cpp)
 set(USER_SOURCES_udpecho user/udpecho.cpp user/unet.cpp)
 set(USER_LIBS_udpecho guest_ubypass)  # --bypass
-set(USER_SOURCES_tcpecho user/tcpecho.cpp user/unet.cpp)
+set(USER_SOURCES_tcpecho user/tcpecho.cpp user/tcp_path.cpp user/unet.cpp)
+set(USER_LIBS_tcpecho guest_ubypass)  # --bypass
 set(USER_SOURCES_tcpsend user/tcpsend.cpp user/tcp_path.cpp user/unet.cpp user/sha256.cpp)
 set(USER_LIBS_tcpsend guest_ubypass)  # --bypass
 set(USER_SOURCES_tcprecv user/tcprecv.cpp user/tcp_path.cpp user/unet.cpp user/sha256.cpp)

@@ -63,6 +63,23 @@ long TcpPath::shutdown_write(int fd) {
   return own_ ? own_->shutdown(fd, net::kShutWr) : shutdown(fd, net::kShutWr);
 }
 
+long TcpPath::send_now(int fd, const void* buf, size_t n) {
+  int flags = net::kMsgDontWait | net::kMsgNoSignal;
+  return own_ ? own_->send(fd, buf, n, flags) : send(fd, buf, n, flags);
+}
+
+long TcpPath::receive_now(int fd, void* buf, size_t n) {
+  return own_ ? own_->recv(fd, buf, n, net::kMsgDontWait) : recv(fd, buf, n, net::kMsgDontWait);
+}
+
+long TcpPath::wait(int fd, uint32_t events, uint64_t timeout_ms) {
+  if (own_) return own_->wait_until(fd, events, own_->deadline_after(timeout_ms * 1'000'000));
+  PollFd p{fd, static_cast<int16_t>(events), 0};
+  long r = poll(&p, 1, static_cast<int>(timeout_ms));
+  if (r == 0) return -net::err::kTimedOut;
+  return r < 0 ? r : static_cast<uint16_t>(p.revents);
+}
+
 void TcpPath::close(int fd) {
   if (own_) own_->close(fd);
   else u::close(fd);

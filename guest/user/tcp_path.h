@@ -27,6 +27,12 @@ class TcpPath {
   // Bytes read (at least 1), 0 at end of stream, or -errno.
   long read_some(int fd, void* buf, size_t n);
   long shutdown_write(int fd);
+  // Non-blocking: bytes sent or received now, -EAGAIN if none can be.
+  long send_now(int fd, const void* buf, size_t n);
+  long receive_now(int fd, void* buf, size_t n);
+  // Waits until fd has one of `events` (net::kPoll*; errors and hang-ups
+  // always count): its poll mask, or -ETIMEDOUT after timeout_ms.
+  long wait(int fd, uint32_t events, uint64_t timeout_ms);
   void close(int fd);
   uint64_t now_ns() const;
 

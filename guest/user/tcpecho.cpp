@@ -7,18 +7,21 @@
 //   after COUNT connections prints "tcpecho: N connections, B bytes echoed"
 //   and exits (0 if every connection ended cleanly, else 1).
 //
-// tcpecho [-c CONNS] ADDR PORT BYTES
+// tcpecho [--bypass] [-c CONNS] ADDR PORT BYTES
 //   Client: CONNS (default 1) connections in a row; on each it sends BYTES
 //   bytes of the stream pattern (pattern.h), shuts down its write side, and
 //   reads the echo until EOF, sending and receiving interleaved through
 //   poll() so that neither side's buffers can fill up and deadlock. Every
 //   byte is checked. Prints "tcpecho: N bytes intact" (N = BYTES * CONNS;
-//   "tcpecho: C connections, N bytes intact" when CONNS > 1).
+//   "tcpecho: C connections, N bytes intact" when CONNS > 1). With --bypass
+//   through this process's own stack over shm0's rings (tcp_path.h).
 //
 // Exit status: 0 intact; 1 a call failed or timed out, or the echo fell
 // short; 2 bad arguments; 3 connect failed with ECONNREFUSED (after the
 // line "connect: ECONNREFUSED"); 4 the echo differed from what was sent.
+#include "bypass_session.h"
 #include "pattern.h"
+#include "tcp_path.h"
 #include "unet.h"
 
 namespace {
@@ -72,6 +75,7 @@ int serve(uint16_t port, uint64_t count, bool limited) {
 // ---- client ----
 
 struct Transfer {
+  u::TcpPath& path;
   int fd;
   uint64_t bytes;
   uint64_t sent = 0, received = 0;
@@ -83,16 +87,16 @@ struct Transfer {
 long send_some(Transfer& t) {
   size_t n = t.bytes - t.sent < kChunk ? t.bytes - t.sent : kChunk;
   pattern::fill_stream(g_send, n, t.sent);
-  long r = u::send(t.fd, g_send, n, net::kMsgDontWait | net::kMsgNoSignal);
+  long r = t.path.send_now(t.fd, g_send, n);
   if (r == -err::kAgain || r == -err::kIntr) return 0;
   if (r < 0) return r;
   t.sent += static_cast<uint64_t>(r);
-  return t.sent == t.bytes ? u::shutdown(t.fd, net::kShutWr) : 0;
+  return t.sent == t.bytes ? t.path.shutdown_write(t.fd) : 0;
 }
 
 // Reads what has arrived and checks it: 0, -errno, or 1 if corrupt.
 long receive_some(Transfer& t) {
-  long r = u::recv(t.fd, g_receive, sizeof(g_receive), net::kMsgDontWait);
+  long r = t.path.receive_now(t.fd, g_receive, sizeof(g_receive));
   if (r == -err::kAgain || r == -err::kIntr) return 0;
   if (r < 0) return r;
   if (r == 0) t.eof = true;
@@ -108,16 +112,14 @@ long receive_some(Transfer& t) {
 
 // One connection's exchange: an exit status.
 int exchange(Transfer& t) {
-  long r = t.bytes == 0 ? u::shutdown(t.fd, net::kShutWr) : 0;
+  long r = t.bytes == 0 ? t.path.shutdown_write(t.fd) : 0;
   while (r == 0 && !t.eof) {
     bool sending = t.sent < t.bytes;
-    u::PollFd p{t.fd, static_cast<int16_t>(net::kPollIn | (sending ? net::kPollOut : 0)), 0};
-    r = u::poll(&p, 1, static_cast<int>(u::kStallTimeoutMs));
-    if (r == 0) r = -net::err::kTimedOut;
-    if (r < 0) break;
-    r = (p.revents & net::kPollNval) ? -err::kBadF : 0;
-    if (sending && (p.revents & (net::kPollOut | net::kPollErr))) r = send_some(t);
-    if (r == 0 && (p.revents & (net::kPollIn | net::kPollHup | net::kPollErr))) r = receive_some(t);
+    long revents = t.path.wait(t.fd, net::kPollIn | (sending ? net::kPollOut : 0), u::kStallTimeoutMs);
+    if ((r = revents < 0 ? revents : 0) < 0) break;
+    r = (revents & net::kPollNval) ? -err::kBadF : 0;
+    if (sending && (revents & (net::kPollOut | net::kPollErr))) r = send_some(t);
+    if (r == 0 && (revents & (net::kPollIn | net::kPollHup | net::kPollErr))) r = receive_some(t);
   }
   if (r == 1) return u::kExitCorrupt;
   if (r < 0) {
@@ -131,35 +133,39 @@ int exchange(Transfer& t) {
   return u::kExitOk;
 }
 
-int echo_once(const u::SockAddrIn& to, uint64_t bytes) {
-  long fd = u::tcp_connect(to);
+int echo_once(u::TcpPath& path, const u::SockAddrIn& to, uint64_t bytes) {
+  long fd = path.connect(to);
   if (fd < 0) {
     u::print_error("connect", fd);
     return fd == -net::err::kConnRefused ? u::kExitRefused : u::kExitFailure;
   }
-  Transfer t{static_cast<int>(fd), bytes};
+  Transfer t{path, static_cast<int>(fd), bytes};
   int status = exchange(t);
-  u::close(t.fd);
+  path.close(t.fd);
   return status;
 }
 
-int client_main(uint64_t conns, int argc, char** argv) {
+int client_main(uint64_t conns, bool bypass, int argc, char** argv) {
   uint32_t addr_be = 0;
   uint16_t port = 0;
   uint64_t bytes = 0;
   if (argc != 3 || !u::parse_ipv4(argv[0], &addr_be) || !u::parse_port(argv[1], &port) ||
       !u::parse_u64(argv[2], &bytes)) {
-    u::dprintf(2, "usage: tcpecho -l PORT [-n COUNT] | tcpecho [-c CONNS] ADDR PORT BYTES\n");
+    u::dprintf(2, "usage: tcpecho -l PORT [-n COUNT] | tcpecho [--bypass] [-c CONNS] ADDR PORT BYTES\n");
     return u::kExitUsage;
   }
   u::SockAddrIn to = u::make_sockaddr_in(addr_be, port);
+  bypass::BypassNet* own_stack = nullptr;
+  if (bypass && (own_stack = u::start_bypass("tcpecho")) == nullptr) return u::kExitFailure;
+  u::TcpPath path(own_stack);
   for (uint64_t i = 0; i < conns; ++i) {
-    int status = echo_once(to, bytes);
+    int status = echo_once(path, to, bytes);
     if (status != u::kExitOk) {
       if (conns > 1) u::printf("tcpecho: connection %lu of %lu failed\n", i + 1, conns);
       return status;
     }
   }
+  if (own_stack) own_stack->stop();
   if (conns > 1) u::printf("tcpecho: %lu connections, %lu bytes intact\n", conns, conns * bytes);
   else u::printf("tcpecho: %lu bytes intact\n", bytes);
   return u::kExitOk;
@@ -169,13 +175,13 @@ int client_main(uint64_t conns, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   uint64_t port = 0, count = 0, conns = 1;
-  bool listen = false, limited = false;
+  bool listen = false, limited = false, bypass = false;
   const u::NumericOption options[] = {
-      {"-l", &port, &listen}, {"-n", &count, &limited}, {"-c", &conns}};
-  int i = u::parse_options(argc, argv, options, 3);
+      {"-l", &port, &listen}, {"-n", &count, &limited}, {"-c", &conns}, {"--bypass", nullptr, &bypass}};
+  int i = u::parse_options(argc, argv, options, 4);
   if (i < 0) return u::kExitUsage;
-  if (!listen) return client_main(conns, argc - i, argv + i);
-  if (i != argc || port > 65535) {
+  if (!listen) return client_main(conns, bypass, argc - i, argv + i);
+  if (i != argc || port > 65535 || bypass) {  // the server runs on the kernel's sockets only
     u::dprintf(2, "usage: tcpecho -l PORT [-n COUNT]\n");
     return u::kExitUsage;
   }

@@ -219,6 +219,18 @@ TEST(ShmemNet, BypassTcpsendDelivers16MiBWithMatchingSha256) {
   expect_tcpsend_delivered(r, *sink, k16MiB);
 }
 
+TEST(ShmemNet, BypassTcpechoClientGetsAMegabyteBackIntact) {
+  SKIP_WITHOUT_KVM();
+  auto echo = TcpServer::start(TcpServer::Mode::kEcho, "127.0.0.1");
+  ASSERT_TRUE(echo);
+  auto r = run_process(bypass_args("tcpecho -- --bypass 10.0.3.2 " + std::to_string(echo->port()) + " 1000000"),
+                       kShmemNetTimeoutSeconds);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "tcpecho: --bypass: shm0 at")) << r.out;
+  EXPECT_TRUE(contains(r.out, "1000000 bytes intact")) << r.out;
+}
+
 TEST(ShmemNet, HostSends16MiBToABypassTcprecvThroughHostfwdWithMatchingSha256) {
   SKIP_WITHOUT_KVM();
   uint16_t port = free_port(true);
