@@ -39,6 +39,18 @@ struct ArenaMemory {
   void* data() { return words.data(); }
 };
 
+// A configuration over `region` with the kernel's shm0 defaults, the host's
+// clock and `arena`.
+inline BypassConfig config_for(const vmm::testing::TestRegion& region, ArenaMemory& arena) {
+  BypassConfig config;
+  config.region = region.data();
+  config.region_size = region.size();
+  config.clock = host_clock();
+  config.arena = arena.data();
+  config.arena_size = arena.size;
+  return config;
+}
+
 // The host side alone: region, libslirp, adapter, poller.
 struct HostSide {
   // 128 slots a ring (abi/shmem_ring.h): a TCP window's worth of frames.

@@ -31,13 +31,7 @@ TEST(BypassRings, AttachRefusesAHeaderTheHostDidNotWriteAndSaysWhy) {
   region.header()->config.magic ^= 1;
   ArenaMemory arena(1 << 20);
   BypassNet net;
-  BypassConfig config;
-  config.region = region.data();
-  config.region_size = region.size();
-  config.clock = host_clock();
-  config.arena = arena.data();
-  config.arena_size = arena.size;
-  EXPECT_EQ(net.start(config), -net::err::kInval);
+  EXPECT_EQ(net.start(config_for(region, arena)), -net::err::kInval);
   EXPECT_FALSE(net.running());
   EXPECT_EQ(net.poll(), -kNetDown);
   Failure f = net.failure();

@@ -10,16 +10,6 @@
 namespace bypass::test {
 namespace {
 
-BypassConfig config_for(const vmm::testing::TestRegion& region, ArenaMemory& arena) {
-  BypassConfig config;
-  config.region = region.data();
-  config.region_size = region.size();
-  config.clock = host_clock();
-  config.arena = arena.data();
-  config.arena_size = arena.size;
-  return config;
-}
-
 TEST(BypassStart, RefusesAConfigWithoutClockOrArenaBeforeTouchingTheRings) {
   vmm::testing::TestRegion region(HostSide::kRegionSize);
   ArenaMemory arena(BypassNet::kMinArena);
