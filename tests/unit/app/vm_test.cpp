@@ -129,6 +129,16 @@ class VmTest : public ::testing::Test {
     return Vm::create(config, system_, std::move(*memory_), kEntry, nullptr, std::move(shmem_backend));
   }
 
+  // A VM whose every set-up call succeeds, with a 64 KiB shared-memory
+  // device over `backend` whose region's host address lands in *shmem.
+  Result<std::unique_ptr<Vm>> create_with_shmem_set_up(
+      uint8_t** shmem, std::unique_ptr<net::NetBackend> backend = std::make_unique<testing::FakeNetBackend>()) {
+    expect_vm_setup();
+    expect_vcpus();
+    expect_shmem_slot(shmem);
+    return create_with_shmem(std::move(backend));
+  }
+
   // The shared-memory region's slot, after the RAM's; records its host address.
   void expect_shmem_slot(uint8_t** host) {
     EXPECT_CALL(*vm_, set_user_memory_region(1u, platform::kShmemDefaultGpa, kShmemSize, _))
@@ -337,13 +347,10 @@ TEST_F(VmTest, ShmemRegionHasItsOwnSlotAnE820EntryAndACommandLineWord) {
 // vCPU 0 plays the guest's driver: one frame each way through the rings,
 // moved by the poller thread between them and the backend.
 TEST_F(VmTest, ShmemPollerMovesFramesBetweenTheRingsAndTheBackend) {
-  expect_vm_setup();
-  expect_vcpus();
   uint8_t* shmem = nullptr;
-  expect_shmem_slot(&shmem);
   auto backend = std::make_unique<testing::FakeNetBackend>();
   testing::FakeNetBackend* fake = backend.get();
-  auto vm = create_with_shmem(std::move(backend));
+  auto vm = create_with_shmem_set_up(&shmem, std::move(backend));
   ASSERT_TRUE(vm.ok()) << vm.error().message;
 
   std::atomic<uint32_t> waiting_aps{0};
@@ -404,11 +411,8 @@ TEST_F(VmTest, ShmemPollerMovesFramesBetweenTheRingsAndTheBackend) {
 // host status line) while the VM runs on to the guest's own end.
 TEST_F(VmTest, AGuestThatBreaksTheShmemRingStopsTheDeviceNotTheVm) {
   testing::CapturedLog log;
-  expect_vm_setup();
-  expect_vcpus();
   uint8_t* shmem = nullptr;
-  expect_shmem_slot(&shmem);
-  auto vm = create_with_shmem(std::make_unique<testing::FakeNetBackend>());
+  auto vm = create_with_shmem_set_up(&shmem);
   ASSERT_TRUE(vm.ok()) << vm.error().message;
 
   std::atomic<uint32_t> waiting_aps{0};
@@ -469,11 +473,8 @@ std::multiset<std::string> thread_names_of_this_process() {
 }
 
 TEST_F(VmTest, EveryVmmThreadCarriesItsName) {
-  expect_vm_setup();
-  expect_vcpus();
   uint8_t* shmem = nullptr;
-  expect_shmem_slot(&shmem);
-  auto vm = create_with_shmem(std::make_unique<testing::FakeNetBackend>());
+  auto vm = create_with_shmem_set_up(&shmem);
   ASSERT_TRUE(vm.ok()) << vm.error().message;
   std::atomic<uint32_t> waiting_aps{0};
   aps_wait_for_kicks(waiting_aps);
