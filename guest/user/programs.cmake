@@ -36,4 +36,5 @@ list(APPEND GUEST_USER_PROGRAMS soak)
 set(USER_SOURCES_soak user/soak.cpp user/unet.cpp)
 # The hand-over of shm0's rings to a user process (shm_take(2), issue 18).
 list(APPEND GUEST_USER_PROGRAMS shm-take)
-set(USER_SOURCES_shm-take user/shm_take.cpp)
+set(USER_SOURCES_shm-take user/shm_take.cpp user/unet.cpp)
+set(USER_LIBS_shm-take guest_ubypass)

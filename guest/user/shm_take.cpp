@@ -6,12 +6,15 @@
 //   shm-take crash      takes the rings, then crashes (ud2: killed by SIGILL)
 //   shm-take busy       expects -EBUSY (another process holds the rings)
 //   shm-take hold-busy  takes the rings and runs `shm-take busy` meanwhile
-// The whole check: hold, then crash, then hold-busy, each in its own
-// process: the rings come back after a normal end and after a crash, a
+//   shm-take stack      starts the bypass stack on them (--bypass's way),
+//                       then stops it: the guest side announced stopped
+// The whole check: hold, then crash, then hold-busy, then stack, each in
+// its own process: the rings come back after a normal end and after a crash, a
 // second taker is refused, and at the end the kernel's own shm0 carries a
 // ping to HOST_ADDR (default 10.0.3.2, the host on shm0's network). Lines "shm-take: ROLE: ok|FAILED ..." on the
 // console; without a shared-memory device every role says so and exits 3.
 #include "abi/shmem_ring.h"
+#include "bypass_session.h"
 #include "ulib.h"
 
 namespace {
@@ -87,6 +90,7 @@ int whole_check(const char* host) {
   // after that: the kernel's own shm0 carries a ping.
   ok = child_was_killed("crash") && ok;
   ok = child_exited("hold-busy", 0) && ok;
+  ok = child_exited("stack", 0) && ok;
   ok = child_exited("hold", 0) && ok;
   ok = kernel_has_shm0_again(host) && ok;
   u::printf("shm-take: check: %s\n", ok ? "ok" : "FAILED");
@@ -114,8 +118,15 @@ int main(int argc, char** argv) {
     if (int r = take(role, &lease); r != 0) return r;
     return child_exited("busy", 0) ? 0 : 1;
   }
+  if (u::streq(role, "stack")) {
+    bypass::BypassNet* net = u::start_bypass("shm-take");
+    if (net == nullptr) return 1;
+    net->stop();
+    u::printf("shm-take: stack: ok\n");
+    return 0;
+  }
   if (!u::streq(role, "check")) {
-    u::dprintf(2, "usage: shm-take [check [HOST_ADDR] | hold | crash | busy | hold-busy]\n");
+    u::dprintf(2, "usage: shm-take [check [HOST_ADDR] | hold | crash | busy | hold-busy | stack]\n");
     return 2;
   }
   // The host's address on shm0's network: 10.0.3.2 with the default shm_ip.

@@ -180,6 +180,7 @@ TEST(ShmemNet, Shm0RingsGoToOneProcessAtATimeAndComeBackAfterItsEndOrCrash) {
   EXPECT_TRUE(contains(r.out, "shm-take: crash: ok region")) << r.out;
   EXPECT_TRUE(contains(r.out, "shm-take: hold-busy: ok region")) << r.out;
   EXPECT_TRUE(contains(r.out, "shm-take: busy: ok (shm_take returned -16)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "shm-take: stack: ok")) << r.out;
   EXPECT_TRUE(contains(r.out, "the kernel has the rings again")) << r.out;
   EXPECT_TRUE(contains(r.out, "shm-take: check: ok")) << r.out;
   EXPECT_FALSE(contains(r.out, "FAILED")) << r.out;

@@ -65,6 +65,9 @@ bool ShmNetDevice::take_back(uint32_t pid) {
     stop(e, "re-attach");
     return true;
   }
+  // A process that detached in order announced the guest side stopped, and
+  // the host moves no frame until it reads "ready" again (ShmemPump).
+  shmem::guest_announce_ready(base_, 0);
   kprintf("shm0: process %u ended: the kernel has the rings again\n", pid);
   return true;
 }

@@ -34,8 +34,10 @@ class ShmNetDevice final : public net::NetDevice {
   // (a process holds them) or -EIO (the rings are broken).
   int64_t hand_over(uint32_t pid);
   // Process pid has ended: if it held the rings, the kernel resumes from the
-  // index lines as the process left them (guest_attach); a process that
-  // broke them leaves them stopped (the host stopped the device too).
+  // index lines as the process left them (guest_attach) and announces the
+  // guest side ready again (the process may have announced it stopped); a
+  // process that broke them leaves them stopped (the host stopped the
+  // device too).
   // True if pid held them.
   bool take_back(uint32_t pid);
   bool handed_over() const { return holder_.held_by_process(); }
