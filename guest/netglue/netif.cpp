@@ -272,7 +272,8 @@ int64_t net_shm0_hand_over(uint32_t pid, AddressSpace* as, uabi::ShmLease* lease
 
 void net_shm0_take_back(uint32_t pid) {
   shm::ShmNetDevice* dev = g_shm.device;
-  if (dev == nullptr) return;
+  // Every process's end comes here: most hold nothing and take no lock.
+  if (dev == nullptr || !dev->held_by(pid)) return;
   bool was_held;
   {
     NetLocker lock;

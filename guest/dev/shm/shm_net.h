@@ -41,6 +41,7 @@ class ShmNetDevice final : public net::NetDevice {
   // True if pid held them.
   bool take_back(uint32_t pid);
   bool handed_over() const { return holder_.held_by_process(); }
+  bool held_by(uint32_t pid) const { return holder_.holder() == pid; }
   uint64_t region_phys() const { return phys_; }
   uint64_t region_size() const { return size_; }
   net::MacAddress mac() const { return kMac; }
