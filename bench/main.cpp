@@ -11,6 +11,7 @@
 #include "bench/boot_bench.h"
 #include "bench/bundled_guest_file.h"
 #include "bench/exits/exits_bench.h"
+#include "bench/exits/io_paths.h"
 #include "bench/net_benches.h"
 #include "bench/soak_bench.h"
 #include "vmm/app/bundled_guest.h"
@@ -33,17 +34,6 @@ std::string find_in_path(const std::string& name) {
   return {};
 }
 
-// "virtio,shmem" into its paths; empty if a name is not a path.
-std::vector<std::string> split_paths(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream words(text);
-  for (std::string path; std::getline(words, path, ',');) {
-    if (path != "virtio" && path != "virtio-noioeventfd" && path != "shmem") return {};
-    out.push_back(path);
-  }
-  return out;
-}
-
 std::string dated_folder() {
   char buf[64];
   std::time_t t = std::time(nullptr);
@@ -55,7 +45,7 @@ std::string dated_folder() {
 
 int main(int argc, char** argv) {
   CLI::App app{"vmm-bench: exit counts, latency, throughput and boot time of vmm", "vmm-bench"};
-  std::string what, qemu = "auto", out, guest, paths = "virtio,virtio-noioeventfd,shmem", method = "both";
+  std::string what, qemu = "auto", out, guest, paths = vmm::bench::all_io_path_names(), method = "both";
   int iterations = 0;
   std::vector<int> smp;
   app.add_option("benchmark", what, "exits|latency|throughput|boot|all, or soak (not part of all)")
@@ -65,8 +55,12 @@ int main(int argc, char** argv) {
   app.add_option("--iterations", iterations,
                  "repetitions per measurement (exits: calls a phase, default 1000; boot: runs, default 10)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--paths", paths, "I/O paths for exits/latency/throughput (comma-separated)")
-      ->check([](const std::string& v) { return split_paths(v).empty() ? "no path in '" + v + "'" : ""; });
+  app.add_option("--paths", paths,
+                 "I/O paths for exits/latency/throughput, comma-separated, of " + vmm::bench::all_io_path_names() +
+                     " (default: all)")
+      ->check([](const std::string& v) {
+        return vmm::bench::split_io_paths(v).empty() ? "no path in '" + v + "' (paths: " + vmm::bench::all_io_path_names() + ")" : "";
+      });
   app.add_option("--method", method, "exits: marks, or both (marks and the subtraction method, with QEMU)")
       ->check(CLI::IsMember({"marks", "both"}));
   app.add_option("--qemu", qemu, "qemu-system-x86_64 to compare with ('auto': from PATH, 'none')");
@@ -119,7 +113,7 @@ int main(int argc, char** argv) {
   net.vmm_path = options.vmm_path;
   net.guest_path = options.guest_path;
   net.qemu_path = options.qemu_path;
-  net.paths = split_paths(paths);
+  net.paths = vmm::bench::split_io_paths(paths);
   net.smp = smp.empty() ? 1 : smp.front();
   net.subtraction = method == "both";
   net.out_dir = options.out_dir;

@@ -49,7 +49,7 @@ struct HostFlavour {
 
 struct CallResult {
   std::string call;  // "socket", "send udp 64B", ... (abi/netbench.h names)
-  std::string path;  // "virtio", "virtio-noioeventfd" or "shmem"
+  std::string path;  // an I/O path's name (io_paths.h)
   uint64_t calls = 0;
   // Exits the VMM saw (KVM_RUN returns to user space), per call.
   double vmm_exits_all = 0;     // summed over all vCPUs

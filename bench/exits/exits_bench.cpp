@@ -93,7 +93,7 @@ Result<uint64_t> qemu_exits(const ExitsBenchOptions& o, const NetbenchRun& run) 
   q.qemu_path = o.qemu_path;
   q.guest_path = o.guest_path;
   q.smp = o.smp;
-  q.guest_cmdline = netbench_cmdline(p, run, **peer);
+  q.guest_cmdline = netbench_cmdline(p, run, (*peer)->udp_port(), (*peer)->tcp_port());
   q.hostfwd = {"tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" + std::to_string(kGuestAcceptPort)};
   q.timeout_s = netbench_timeout_s(run.calls);
   auto result = run_qemu_with_stats(q);

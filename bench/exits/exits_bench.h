@@ -13,7 +13,7 @@ struct ExitsBenchOptions {
   std::string vmm_path;
   std::string guest_path;
   std::string qemu_path;  // empty: QEMU not measured
-  std::vector<std::string> paths = {"virtio", "virtio-noioeventfd", "shmem"};
+  std::vector<std::string> paths = {"virtio", "virtio-noioeventfd", "shmem", "shmem-bypass"};  // io_paths.h
   uint64_t iterations = 1000;
   int smp = 1;
   bool subtraction = true;  // also measure (exits(N) - exits(0)) / N

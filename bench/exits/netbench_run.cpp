@@ -13,20 +13,6 @@ namespace vmm::bench {
 
 namespace {
 
-std::vector<std::string> vmm_argv(const VmmTarget& t, const PathSetup& p, const std::string& cmdline,
-                                  uint16_t forward_port, const std::string& stats_path) {
-  std::vector<std::string> argv = {t.vmm_path, "--guest", t.guest_path, "--smp", std::to_string(t.smp)};
-  std::string forward = "hostfwd=tcp:127.0.0.1:" + std::to_string(forward_port) + "-:" + std::to_string(kGuestAcceptPort);
-  if (p.name == "shmem") {
-    argv.insert(argv.end(), {"--net", "none", "--shmem", "size=256K," + forward});
-  } else {
-    argv.insert(argv.end(), {"--net", "user," + forward});
-    if (p.name == "virtio-noioeventfd") argv.push_back("--no-ioeventfd");
-  }
-  argv.insert(argv.end(), {"--cmdline", cmdline, "--stats-json", stats_path});
-  return argv;
-}
-
 // The last line the run printed: usually what went wrong.
 std::string last_line(const std::string& output) {
   size_t end = output.find_last_not_of("\r\n");
@@ -36,23 +22,6 @@ std::string last_line(const std::string& output) {
 }
 
 }  // namespace
-
-PathSetup path_setup(const std::string& path) {
-  // Each path has a user network of its own (shm0's is 10.0.3.0/24).
-  if (path == "shmem") return {path, "10.0.3.2", true};
-  return {path, "10.0.2.2", true};
-}
-
-std::string netbench_cmdline(const PathSetup& p, const NetbenchRun& run, const BenchPeer& peer) {
-  std::string args = "-n " + std::to_string(run.calls);
-  if (p.accept) args += " -a " + std::to_string(kGuestAcceptPort);
-  if (run.phase) args += " -p " + std::to_string(*run.phase);
-  if (!run.marks) args += " -m 0";
-  args += " " + p.peer_addr + " " + std::to_string(peer.udp_port()) + " " + std::to_string(peer.tcp_port());
-  // On shm0 the guest polls its rings from the idle loop (guest/README.md).
-  std::string prefix = p.name == "shmem" ? "idle=poll " : "";
-  return prefix + "init=netbench -- " + args;
-}
 
 double netbench_timeout_s(uint64_t calls) { return 120.0 + 2.0 * static_cast<double>(calls); }
 
@@ -76,7 +45,8 @@ Result<VmmRunRecord> run_netbench(const VmmTarget& target, const PathSetup& p, c
   auto peer = BenchPeer::start(p.accept ? forward_port : 0);
   if (!peer) return peer.take_error();
   std::string stats_path = record_stem + ".stats.json";
-  auto argv = vmm_argv(target, p, netbench_cmdline(p, run, **peer), forward_port, stats_path);
+  auto argv = vmm_argv(target, p, netbench_cmdline(p, run, (*peer)->udp_port(), (*peer)->tcp_port()), forward_port,
+                       stats_path);
   TimedRun r = run_timed(argv, "netbench: done", netbench_timeout_s(run.calls));
   std::ofstream(record_stem + ".console.txt") << r.output;
   std::string see = " (see " + record_stem + ".console.txt)";

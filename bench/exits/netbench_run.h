@@ -10,37 +10,10 @@
 #include <string>
 
 #include "bench/exits/bench_peer.h"
+#include "bench/exits/io_paths.h"
 #include "hv/core/result.h"
 
 namespace vmm::bench {
-
-struct VmmTarget {
-  std::string vmm_path;
-  std::string guest_path;
-  int smp = 1;
-};
-
-// What one run of netbench does.
-struct NetbenchRun {
-  uint64_t calls = 0;
-  std::optional<uint16_t> phase;  // all phases when empty
-  bool marks = true;
-};
-
-// How an I/O path is set up: "virtio", "virtio-noioeventfd" or "shmem".
-struct PathSetup {
-  std::string name;
-  std::string peer_addr;  // the host peer as the guest sees it
-  bool accept = false;    // the VMM forwards a host port to the guest
-};
-
-PathSetup path_setup(const std::string& path);
-
-// The guest's command line for the run (init=netbench -- ...).
-std::string netbench_cmdline(const PathSetup& path, const NetbenchRun& run, const BenchPeer& peer);
-
-// The guest port a forwarded host port reaches (netbench -a).
-inline constexpr uint16_t kGuestAcceptPort = 7000;
 
 // How long a run of `calls` calls a phase may take before it counts as hung.
 double netbench_timeout_s(uint64_t calls);
