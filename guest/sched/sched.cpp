@@ -32,6 +32,7 @@ struct SchedCpu {
   Thread idle{};
   uint64_t slice_end{};  // 0: no slice running (nobody is waiting)
   uint64_t armed{};      // deadline the timer is programmed for, 0 = none
+  uint64_t timer_interrupts{};  // written by this CPU only, read by any
 };
 
 SchedCpu g_sched[kMaxCpus];
@@ -201,7 +202,9 @@ void switch_away(Thread* cur) {
 
 void on_timer(TrapFrame*) {
   lapic_eoi();
-  g_sched[me()].armed = 0;  // one-shot: it has fired
+  SchedCpu& s = g_sched[me()];
+  s.armed = 0;  // one-shot: it has fired
+  __atomic_store_n(&s.timer_interrupts, s.timer_interrupts + 1, __ATOMIC_RELAXED);
   uint64_t now = x86::rdtsc();
   timeout_expire(now, sched_wake);
   ktimer_expire(now);
@@ -256,6 +259,10 @@ void sched_init_cpu() {
 }
 
 uint64_t sched_online_mask() { return __atomic_load_n(&g_online, __ATOMIC_ACQUIRE); }
+
+uint64_t sched_timer_interrupts(uint32_t cpu) {
+  return cpu < kMaxCpus ? __atomic_load_n(&g_sched[cpu].timer_interrupts, __ATOMIC_RELAXED) : 0;
+}
 
 void sched_rearm() {
   InterruptsOff irq_off;

@@ -34,6 +34,11 @@ void sched_set_thread_owner(const ThreadOwner& owner);
 void sched_init_cpu();
 // The CPUs that take threads (bit = cpu id).
 uint64_t sched_online_mask();
+// How many LAPIC timer interrupts CPU `cpu` has taken since boot: the
+// scheduler arms the timer only for a deadline or for a time slice when a
+// second thread waits, so a CPU running one thread alone takes none
+// (tickless; issue 18, "quiet while polling"; kdebug kKdebugTimerInterrupts).
+uint64_t sched_timer_interrupts(uint32_t cpu);
 
 // A new thread (kNew) becomes runnable.
 void sched_start(Thread* t);

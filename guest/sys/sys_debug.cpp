@@ -56,6 +56,9 @@ int64_t sys_kdebug(const SyscallArgs& a) {
       return scribble_on_shmem(static_cast<long>(a.a1));
     case uabi::kKdebugFreeFrames:
       return static_cast<int64_t>(pmm::free_frames());
+    case uabi::kKdebugTimerInterrupts:
+      if (a.a1 >= 64 || !((sched_online_mask() >> a.a1) & 1)) return -err::kInval;
+      return static_cast<int64_t>(sched_timer_interrupts(static_cast<uint32_t>(a.a1)));
     default:
       return -err::kInval;
   }

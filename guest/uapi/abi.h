@@ -65,6 +65,9 @@ inline constexpr int kKdebugShmemScribble = 5;
 inline constexpr long kShmemScribbleHead = 0;
 // The physical page frames free right now (soak: guest memory stays flat).
 inline constexpr int kKdebugFreeFrames = 6;
+// The LAPIC timer interrupts CPU `arg` has taken since boot; -EINVAL if no
+// such CPU is online (selftest's tickless check).
+inline constexpr int kKdebugTimerInterrupts = 7;
 
 // Exit status smap-test uses when the CPU has no SMAP (VM status 9).
 inline constexpr int kSmapTestNoSmapStatus = 4;

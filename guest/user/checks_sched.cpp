@@ -137,6 +137,31 @@ bool sleep() {
   return true;
 }
 
+// A CPU running one thread alone takes no timer interrupt: the scheduler
+// arms the LAPIC timer only for a deadline, or for a time slice when a
+// second thread waits there (sched.h; issue 18, "quiet while polling": a
+// bypass process spinning on shm0's rings is such a thread). Pinned to the
+// last CPU, the check spins 200 ms in user mode and compares that CPU's
+// count of timer interrupts before and after; then it sleeps 1 ms there to
+// show the count moves when a timer has a reason to fire.
+bool tickless() {
+  long cpus = u::kdebug(uabi::kKdebugCpuCount);
+  if (cpus < 1) return fail("kdebug cpu count returned %ld", cpus);
+  long cpu = cpus - 1;
+  if (u::set_affinity(1ull << cpu) != 0 || u::cpu() != cpu) return fail("cannot run on cpu %ld", cpu);
+  uint64_t spin_tsc = tsc_per_second() / 5;
+  long before = u::kdebug(uabi::kKdebugTimerInterrupts, cpu);
+  if (before < 0) return fail("kdebug timer interrupts returned %ld", before);
+  uint64_t end = u::rdtsc() + spin_tsc;
+  while (u::rdtsc() < end) __builtin_ia32_pause();
+  long after = u::kdebug(uabi::kKdebugTimerInterrupts, cpu);
+  if (after != before) return fail("cpu %ld took %ld timer interrupts in 200 ms running one thread", cpu, after - before);
+  u::sleep_ns(1 * kMs);
+  long slept = u::kdebug(uabi::kKdebugTimerInterrupts, cpu);
+  if (slept <= after) return fail("cpu %ld counted no timer interrupt for a 1 ms sleep (%ld, %ld)", cpu, after, slept);
+  return true;
+}
+
 namespace {
 long return_42(void*) { return 42; }
 }  // namespace

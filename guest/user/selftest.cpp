@@ -31,6 +31,7 @@ const Check kChecks[] = {
     {"smp-threads", smp_threads},
     {"preempt", preempt},
     {"sleep", sleep},
+    {"tickless", tickless},
     {"thread-join", thread_join},
     {"exit-group", exit_group},
     {"syscall-regs", syscall_regs},

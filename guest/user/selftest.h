@@ -28,6 +28,7 @@ bool nested_fault();
 bool smp_threads();
 bool preempt();
 bool sleep();
+bool tickless();
 bool thread_join();
 bool exit_group();
 bool syscall_regs();

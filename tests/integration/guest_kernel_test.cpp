@@ -18,8 +18,8 @@ constexpr int kSelftestTimeoutSeconds = 90;  // a self-test run takes ~10 s on a
 // Every check guest/user/selftest.cpp runs, in its order.
 const char* const kChecks[] = {
     "efault-write", "efault-read", "user-reads-kernel", "null-deref", "demand-paging", "cow",
-    "munmap",       "nested-fault", "smp-threads",      "preempt",    "sleep",         "thread-join",
-    "exit-group",   "syscall-regs", "enosys",           "exec",
+    "munmap",       "nested-fault", "smp-threads",      "preempt",    "sleep",         "tickless",
+    "thread-join",  "exit-group",   "syscall-regs",     "enosys",     "exec",
 };
 
 // Debug-exit value v ends the VM with status (v << 1) | 1.
@@ -44,7 +44,7 @@ TEST_P(GuestSelftest, EveryCheckPassesAndInitPowersOff) {
   for (const char* check : kChecks) {
     EXPECT_TRUE(contains(r.out, line(std::string("selftest ") + check + ": ok"))) << check << "\n" << r.out;
   }
-  EXPECT_TRUE(contains(r.out, line("selftest: 16 passed, 0 failed"))) << r.out;
+  EXPECT_TRUE(contains(r.out, line("selftest: 17 passed, 0 failed"))) << r.out;
   EXPECT_FALSE(contains(r.out, "FAIL")) << r.out;
   // The faulting children are reported and only they end.
   EXPECT_TRUE(contains(r.out, "addr 0xffffffff80100000 rip 0x")) << r.out;
