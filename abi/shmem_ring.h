@@ -471,6 +471,19 @@ inline ShmemError guest_attach(void* region, uint64_t mapped_size, GuestRings* o
   return ShmemError::kNone;
 }
 
+// The host's verdict on the guest side: kNone while it serves the rings;
+// once it has stopped the device (HostState::kFailed), the error it
+// published, kBadGuestState if none. Both guest sides look before using
+// the rings: the kernel when a process gives them back, a bypass process
+// while it waits for room.
+inline ShmemError host_failure(void* region) {
+  HostStatusLine& host = header_of(region)->host;
+  if (__atomic_load_n(&host.state, __ATOMIC_ACQUIRE) != static_cast<uint32_t>(HostState::kFailed))
+    return ShmemError::kNone;
+  uint32_t error = __atomic_load_n(&host.error, __ATOMIC_RELAXED);
+  return error == 0 ? ShmemError::kBadGuestState : static_cast<ShmemError>(error);
+}
+
 // Release: the host's acquire load of the state then sees the guest's index
 // lines as guest_attach() left them.
 inline void guest_announce_ready(void* region, uint64_t features) {

@@ -8,6 +8,14 @@
 //   shm-take hold-busy  takes the rings and runs `shm-take busy` meanwhile
 //   shm-take stack      starts the bypass stack on them (--bypass's way),
 //                       then stops it: the guest side announced stopped
+//   shm-take hostile scribble|garbage
+//                       a hostile holder, in a child: `scribble` starts the
+//                       stack, moves its producer index 1000 slots past the
+//                       ring and polls until the stack reports the device
+//                       down (ENETDOWN: the host stopped it); `garbage`
+//                       fills the whole region with random bytes and exits.
+//                       Then the kernel refuses the rings to the next taker
+//                       (-EIO: shm0 stays stopped) and the guest runs on
 // The whole check: hold, then crash, then hold-busy, then stack, each in
 // its own process: the rings come back after a normal end and after a crash, a
 // second taker is refused, and at the end the kernel's own shm0 carries a
@@ -97,6 +105,59 @@ int whole_check(const char* host) {
   return ok ? 0 : 1;
 }
 
+// ---- hostile holders ----
+
+constexpr uint64_t kHostSeesItNs = 2'000'000'000;  // the host's poller looks far more often
+
+// The stack's producer index jumps past the ring, as a buggy or hostile
+// process might write it; the host stops the device and the stack learns
+// of it from the host's status line (ShmRingDevice::check_host).
+int scribble() {
+  bypass::BypassNet* net = u::start_bypass("shm-take");
+  if (net == nullptr) return 1;
+  auto* header = reinterpret_cast<shmem::Header*>(net->device().region());
+  uint32_t tail = __atomic_load_n(&header->guest_to_host_tail.index, __ATOMIC_ACQUIRE);
+  __atomic_store_n(&header->guest_to_host_head.index, tail + header->config.slots_per_ring + 1000,
+                   __ATOMIC_RELEASE);
+  uint64_t deadline = u::bypass_now_ns() + kHostSeesItNs;
+  int r = 0;
+  while ((r = net->poll()) >= 0 && u::bypass_now_ns() < deadline) __builtin_ia32_pause();
+  bypass::Failure f = net->failure();
+  if (r != -bypass::kNetDown) {
+    u::printf("shm-take: scribble: FAILED the stack still runs 2 s after the scribble (poll %d)\n", r);
+    return 1;
+  }
+  u::printf("shm-take: scribble: ok the stack reports ENETDOWN (%s: %s)\n", f.where, f.reason());
+  return 0;
+}
+
+// Random bytes over every byte of the region, header and rings alike.
+int garbage() {
+  uabi::ShmLease lease{};
+  if (int r = take("garbage", &lease); r != 0) return r;
+  auto* bytes = reinterpret_cast<volatile uint64_t*>(lease.addr);
+  uint64_t x = u::rdtsc() | 1;
+  for (uint64_t i = 0; i < lease.size / 8; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64
+    bytes[i] = x;
+  }
+  u::printf("shm-take: garbage: ok %lu random bytes over the region\n", lease.size);
+  u::sleep_ns(300'000'000);  // the host's poller has looked by then
+  return 0;
+}
+
+int hostile(const char* how) {
+  if (!u::streq(how, "scribble") && !u::streq(how, "garbage")) return -1;
+  bool ok = child_exited(how, 0);
+  uabi::ShmLease lease{};
+  long r = u::shm_take(&lease);
+  bool refused = r == -err::kIo;
+  if (!refused) u::printf("shm-take: hostile: FAILED the next shm_take returned %ld, not -EIO\n", r);
+  ok = refused && ok;
+  u::printf("shm-take: hostile: %s\n", ok ? "ok the guest runs on, shm0 stays stopped" : "FAILED");
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,8 +186,14 @@ int main(int argc, char** argv) {
     u::printf("shm-take: stack: ok\n");
     return 0;
   }
+  if (u::streq(role, "scribble")) return scribble();
+  if (u::streq(role, "garbage")) return garbage();
+  if (u::streq(role, "hostile") && argc > 2) {
+    if (int r = hostile(argv[2]); r >= 0) return r;
+  }
   if (!u::streq(role, "check")) {
-    u::dprintf(2, "usage: shm-take [check [HOST_ADDR] | hold | crash | busy | hold-busy | stack]\n");
+    u::dprintf(2, "usage: shm-take [check [HOST_ADDR] | hold | crash | busy | hold-busy | stack | "
+                  "hostile scribble|garbage]\n");
     return 2;
   }
   // The host's address on shm0's network: 10.0.3.2 with the default shm_ip.

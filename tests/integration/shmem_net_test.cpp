@@ -186,6 +186,45 @@ TEST(ShmemNet, Shm0RingsGoToOneProcessAtATimeAndComeBackAfterItsEndOrCrash) {
   EXPECT_FALSE(contains(r.out, "FAILED")) << r.out;
 }
 
+// A hostile holder of shm0's rings (issue 18): its producer index jumps
+// past the ring. The VMM stops the device and says why once; the process's
+// stack reports ENETDOWN; the kernel keeps shm0 stopped and refuses the
+// next taker with -EIO; the guest runs on to a clean power-off.
+TEST(ShmemNet, AProcessScribblingOnItsRingsStopsTheDeviceNotTheGuestOrTheVmm) {
+  SKIP_WITHOUT_KVM();
+  std::string json_path = ::testing::TempDir() + "shm_take_scribble_stats.json";
+  auto argv = shmem_args("shm-take -- hostile scribble");
+  argv.insert(argv.end(), {"--stats-json", json_path});
+  auto r = run_process(argv, kShmemNetTimeoutSeconds);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "shm-take: scribble: ok the stack reports ENETDOWN (host: peer head beyond tail + slots)"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "shm-take: hostile: ok")) << r.out;
+  EXPECT_FALSE(contains(r.out, "FAILED")) << r.out;
+  EXPECT_TRUE(contains(r.err, "peer head beyond tail + slots")) << r.err;
+  EXPECT_EQ(r.err.find("shmem device stopped"), r.err.rfind("shmem device stopped")) << "said once: " << r.err;
+  auto doc = read_and_remove_json(json_path);
+  ASSERT_FALSE(doc.is_discarded());
+  const nlohmann::json* device = find_device(doc, "shmem0");
+  ASSERT_NE(device, nullptr) << doc.dump(2);
+  EXPECT_EQ((*device)["counters"]["failed"], 1);
+}
+
+// Random bytes over the whole region, header and rings: whatever the host
+// and the kernel make of it, both run on and the kernel keeps shm0 stopped.
+TEST(ShmemNet, AProcessWritingGarbageOverTheWholeRegionHarmsNeitherTheGuestNorTheVmm) {
+  SKIP_WITHOUT_KVM();
+  auto r = run_process(shmem_args("shm-take -- hostile garbage"), kShmemNetTimeoutSeconds);
+  ASSERT_FALSE(r.timed_out) << r.out << r.err;
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "shm-take: garbage: ok 262144 random bytes over the region")) << r.out;
+  EXPECT_TRUE(contains(r.out, "shm0: ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "interface stopped")) << r.out;
+  EXPECT_TRUE(contains(r.out, "shm-take: hostile: ok")) << r.out;
+  EXPECT_FALSE(contains(r.out, "FAILED")) << r.out;
+}
+
 // --bypass (issue 18): the programs run their own network stack over shm0's
 // rings, taken with shm_take(2); the same checks as the kernel's path.
 std::vector<std::string> bypass_args(const std::string& program_and_args) {

@@ -19,13 +19,6 @@
 namespace vmm::testing {
 namespace {
 
-const nlohmann::json* find_device(const nlohmann::json& doc, const std::string& name) {
-  if (!doc.contains("devices")) return nullptr;
-  for (const auto& device : doc["devices"])
-    if (device["name"] == name) return &device;
-  return nullptr;
-}
-
 TEST(Shmem, BundledGuestBootsWithTheDeviceAndStatsShowIt) {
   SKIP_WITHOUT_KVM();
   std::string json_path = ::testing::TempDir() + "shmem_boot_stats.json";

@@ -17,4 +17,12 @@ inline nlohmann::json read_and_remove_json(const std::string& path) {
   return doc;
 }
 
+// The device called `name` in the document's "devices", or nullptr.
+inline const nlohmann::json* find_device(const nlohmann::json& doc, const std::string& name) {
+  if (!doc.contains("devices")) return nullptr;
+  for (const auto& device : doc["devices"])
+    if (device["name"] == name) return &device;
+  return nullptr;
+}
+
 }  // namespace vmm::testing

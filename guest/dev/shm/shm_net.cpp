@@ -60,6 +60,13 @@ int64_t ShmNetDevice::hand_over(uint32_t pid) {
 bool ShmNetDevice::take_back(uint32_t pid) {
   if (!holder_.give_back(pid)) return false;
   if (broken_) return true;
+  // A process that broke the rings (a bad index, garbage) made the host
+  // stop the device: the kernel's shm0 stays down, and the next taker gets
+  // -EIO (docs/ARCHITECTURE.md §5).
+  if (shmem::ShmemError why = shmem::host_failure(base_); why != shmem::ShmemError::kNone) {
+    stop(why, "host");
+    return true;
+  }
   shmem::ShmemError e = shmem::guest_attach(base_, size_, &rings_);
   if (e != shmem::ShmemError::kNone) {
     stop(e, "re-attach");

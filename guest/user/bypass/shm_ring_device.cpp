@@ -47,14 +47,10 @@ void ShmRingDevice::stop(shmem::ShmemError why, const char* where, uint32_t bad_
 
 void ShmRingDevice::check_host() {
   if (broken()) return;
-  shmem::HostStatusLine& host = shmem::header_of(region_)->host;
-  uint32_t state = __atomic_load_n(&host.state, __ATOMIC_ACQUIRE);
-  if (state != static_cast<uint32_t>(shmem::HostState::kFailed)) return;
-  uint32_t error = __atomic_load_n(&host.error, __ATOMIC_RELAXED);
   // The host's error names what it found wrong with our side; an unknown
   // value still stops us (shmem_error_name says "unknown error").
-  stop(static_cast<shmem::ShmemError>(error == 0 ? static_cast<uint32_t>(shmem::ShmemError::kBadGuestState) : error),
-       "host", error);
+  shmem::ShmemError e = shmem::host_failure(region_);
+  if (e != shmem::ShmemError::kNone) stop(e, "host", static_cast<uint32_t>(e));
 }
 
 // The host frees slots as its poller passes; spin until it has, up to

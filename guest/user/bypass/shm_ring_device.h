@@ -60,6 +60,8 @@ class ShmRingDevice final : public net::NetDevice {
   // "guest-to-host ring", "host-to-guest ring", "host" (it stopped the
   // device), or "" while nothing broke.
   const char* where() const { return where_; }
+  // The mapped region (nullptr before attach and after detach).
+  void* region() const { return region_; }
   uint32_t bad_value() const { return bad_value_; }
 
   struct Counters {
