@@ -58,6 +58,13 @@ struct CallResult {
   // exits KVM handled in the kernel. Absent when KVM's stats were not read.
   std::optional<double> kvm_exits_all;
   std::optional<double> kvm_exits_caller;
+  // kvm_exits_all less the benchmark marks' own share: a pair of marks
+  // costs KVM exits of its own where a system call is one (kvm_pvm: about
+  // 9), which the `(marks only)` phase prices per interval; this takes that
+  // price times the phase's intervals out, per call. The figure for calls
+  // that should cost nothing (shmem-bypass); absent without KVM's stats or
+  // a marks-only phase. May dip below 0 by that price's noise.
+  std::optional<double> kvm_exits_net;
   KindRates by_kind;  // all vCPUs
   // The same counters in an idle phase as long as the call's phase: the
   // background, per second, reported beside the call's figures.

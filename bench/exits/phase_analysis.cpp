@@ -169,6 +169,10 @@ Result<RunAnalysis> analyse_marks(const nlohmann::json& stats, const std::string
   auto only = phases.find(platform::kPhaseMarkOnly);
   if (only != phases.end() && only->second.intervals)
     run.mark_pair_us = static_cast<double>(only->second.duration_ns) / static_cast<double>(only->second.intervals) / 1e3;
+  // KVM's exits in an empty interval: the marks' own (see kvm_exits_net).
+  std::optional<double> kvm_mark_pair;
+  if (run.kvm_counters && only != phases.end() && only->second.intervals)
+    kvm_mark_pair = static_cast<double>(get(only->second.delta, "kvm:exits")) / static_cast<double>(only->second.intervals);
   for (const auto& info : platform::kNetbenchPhases) {
     auto it = phases.find(info.id);
     if (it == phases.end()) continue;
@@ -182,6 +186,9 @@ Result<RunAnalysis> analyse_marks(const nlohmann::json& stats, const std::string
     if (run.kvm_counters) {
       r.kvm_exits_all = per(get(t.delta, "kvm:exits"), calls);
       r.kvm_exits_caller = per(get(t.delta, "kvm:exits@" + std::to_string(t.caller)), calls);
+      if (kvm_mark_pair && calls)
+        r.kvm_exits_net = (static_cast<double>(get(t.delta, "kvm:exits")) -
+                           static_cast<double>(t.intervals) * *kvm_mark_pair) / static_cast<double>(calls);
     }
     r.by_kind = kinds(t, path == "virtio", run.kvm_counters, calls);
     for (const auto& [key, value] : t.delta)

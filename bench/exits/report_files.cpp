@@ -51,6 +51,7 @@ Json result_json(const CallResult& r) {
           {"vmm_exits_caller", r.vmm_exits_caller},
           {"kvm_exits_all", optional_json(r.kvm_exits_all)},
           {"kvm_exits_caller", optional_json(r.kvm_exits_caller)},
+          {"kvm_exits_net", optional_json(r.kvm_exits_net)},
           {"by_kind", by_kind},
           {"idle_vmm_exits_per_s", r.idle_vmm_exits_per_s},
           {"idle_kvm_exits_per_s", optional_json(r.idle_kvm_exits_per_s)},
@@ -118,7 +119,7 @@ std::string exits_to_csv(const ExitsReport& report) {
       "subtraction_vmm_exits", "qemu_exits", "qemu_note"};
   for (const auto& kind : kinds) header.push_back("kind:" + kind);
   for (const char* extra : {"host_kvm", "host_nested", "host_kernel", "host_cpu", "agreement", "attributed_percent",
-                            "unattributed", "emulated_insns_per_call"})
+                            "unattributed", "emulated_insns_per_call", "kvm_exits_net"})
     header.push_back(extra);
   std::string csv;
   append_line(csv, header);
@@ -134,7 +135,8 @@ std::string exits_to_csv(const ExitsReport& report) {
         report.host.kernel, report.host.cpu_model, r.agreement,
         r.attribution ? csv_number(r.attribution->attributed_percent) : std::string(),
         r.attribution ? csv_number(r.attribution->unattributed) : std::string(),
-        r.attribution ? csv_number(r.attribution->emulated_insns_per_call) : std::string()})
+        r.attribution ? csv_number(r.attribution->emulated_insns_per_call) : std::string(),
+        csv_number(r.kvm_exits_net)})
       fields.push_back(extra);
     append_line(csv, fields);
   }

@@ -123,6 +123,45 @@ TEST(PhaseAnalysis, IdleTwinGivesTheBackgroundRateAndMarksCostLeavesTheLatency) 
   EXPECT_DOUBLE_EQ(r.mean_latency_us, 5.0);
 }
 
+// Where a mark is a system call (kvm_pvm), each pair of marks costs KVM
+// exits of its own: 9 an interval here, in the empty intervals and in each
+// of send's two intervals of two calls, beside one MMIO kick a call. KVM
+// net takes the marks' price out: 1 a call, where KVM all reads 5.5.
+TEST(PhaseAnalysis, KvmNetTakesTheMarksOwnKvmExitsOutAsTheMarksOnlyPhasePricesThem) {
+  Recorder rec;
+  constexpr uint64_t kMarkPairKvm = 9;
+  for (int i = 0; i < 2; ++i) {
+    rec.start(kPhaseMarkOnly);
+    rec.kvm_exits += kMarkPairKvm;
+    rec.end(kPhaseMarkOnly);
+  }
+  for (int interval = 0; interval < 2; ++interval) {
+    rec.start(kPhaseSendUdp64);
+    rec.kvm_exits += kMarkPairKvm;
+    for (int call = 0; call < 2; ++call) rec.mmio_kick();
+    rec.end(kPhaseSendUdp64);
+  }
+  auto run = analyse_marks(rec.document(), "virtio-noioeventfd", 4);
+  ASSERT_TRUE(run) << run.error().message;
+  const CallResult& send = result_for(*run, "send udp 64B");
+  EXPECT_DOUBLE_EQ(*send.kvm_exits_all, 5.5);
+  ASSERT_TRUE(send.kvm_exits_net);
+  EXPECT_DOUBLE_EQ(*send.kvm_exits_net, 1.0);
+  EXPECT_DOUBLE_EQ(*result_for(*run, "(marks only)").kvm_exits_net, 0.0);
+}
+
+TEST(PhaseAnalysis, KvmNetIsAbsentWithoutKvmStatistics) {
+  Recorder rec;
+  rec.start(kPhaseMarkOnly);
+  rec.end(kPhaseMarkOnly);
+  json doc = rec.document();
+  for (auto& mark : doc["marks"])
+    for (auto& vcpu : mark["vcpus"]) vcpu.erase("kvm");
+  auto run = analyse_marks(doc, "virtio", 1);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_FALSE(result_for(*run, "(marks only)").kvm_exits_net);
+}
+
 TEST(PhaseAnalysis, BrokenRecordsAreErrorsNotFigures) {
   Recorder unended;
   unended.start(kPhaseSocket);
