@@ -243,6 +243,9 @@ class Tcp {
   void destroy(TcpConnection* c);
   void reap();
   bool allocate_buffers(TcpConnection& c);
+  // An orphan in TIME-WAIT will never send or read a byte again: its
+  // buffers go back at once, as Linux swaps in a timewait mini-socket.
+  void release_buffers_if_done(TcpConnection& c);
   void init_send_state(TcpConnection& c);
   uint16_t pick_ephemeral_port() const;
   void wake(TcpConnection& c);

@@ -132,6 +132,16 @@ bool Tcp::allocate_buffers(TcpConnection& c) {
   return true;
 }
 
+// Only an orphan: a socket still open may read what arrived before the
+// FIN. What TIME-WAIT still does needs neither buffer: a re-ACK of the
+// peer's FIN advertises receive_capacity (receive_window), and nothing is
+// retransmitted.
+void Tcp::release_buffers_if_done(TcpConnection& c) {
+  if (c.state != TcpState::TimeWait || !c.orphan()) return;
+  c.send_buffer.release(core_.env);
+  c.receive_buffer.release(core_.env);
+}
+
 // The send side before the SYN goes out: a fresh ISS (RFC 9293 3.4.1,
 // random as RFC 6528 asks), the window scale we will offer (RFC 7323 2.2:
 // the smallest shift that lets the receive buffer be advertised).

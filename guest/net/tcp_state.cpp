@@ -74,6 +74,7 @@ void Tcp::enter_state(TcpConnection& c) {
       // RFC 9293 3.6: wait 2*MSL; nothing is retransmitted any more.
       stop_timers(c);
       arm(&c.wait_deadline, core_.config.tcp_time_wait_ns);
+      release_buffers_if_done(c);
       wake(c);
       break;
     case TcpState::Closed:

@@ -167,6 +167,7 @@ void Tcp::close(TcpConnection& c) {
       c.read_closed = true;
       shutdown(c, kSendShutdown);
       if (c.state == TcpState::FinWait2) arm(&c.wait_deadline, core_.config.tcp_fin_wait2_ns);
+      release_buffers_if_done(c);  // closed in TIME-WAIT
       break;
   }
   reap();

@@ -6,9 +6,14 @@
 namespace u {
 namespace {
 
-// What the stack needs for itself (BypassNet::kMinArena) and a few TCP
-// connections moving data both ways (about 400 KiB each, user/bypass).
-constexpr size_t kArenaBytes = 4 << 20;
+// What the stack needs for itself (BypassNet::kMinArena) and the TCP
+// connections a program holds at once, 256 KiB each in the default
+// buffers (about 400 KiB while data moves both ways, user/bypass): netbench connects up to 128 in one interval (-b), and those of
+// the interval before may not have reached TIME-WAIT, where an orphan's
+// buffers go back, until the next one's polls. Untouched pages of .bss cost
+// no memory (demand-zero), so the room is free to the programs that need
+// only a few.
+constexpr size_t kArenaBytes = 64 << 20;
 alignas(64) uint8_t g_arena[kArenaBytes];
 
 constinit bypass::BypassNet g_net;

@@ -30,7 +30,8 @@ list(APPEND GUEST_USER_PROGRAMS netcheck)
 set(USER_SOURCES_netcheck user/netcheck.cpp user/unet.cpp)
 # The exit-count benchmark's guest side (vmm-bench exits; abi/netbench.h).
 list(APPEND GUEST_USER_PROGRAMS netbench)
-set(USER_SOURCES_netbench user/netbench.cpp user/unet.cpp)
+set(USER_SOURCES_netbench user/netbench.cpp user/net_calls.cpp user/unet.cpp)
+set(USER_LIBS_netbench guest_ubypass)  # --bypass
 # The soak (issue 8): UDP and TCP on every path at once, everything checked.
 list(APPEND GUEST_USER_PROGRAMS soak)
 set(USER_SOURCES_soak user/soak.cpp user/unet.cpp)

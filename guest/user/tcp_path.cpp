@@ -21,13 +21,13 @@ long TcpPath::connect(const SockAddrIn& to) {
   return fd;
 }
 
-long TcpPath::listen(uint16_t port) {
-  if (!own_) return tcp_listen(port, 1);
+long TcpPath::listen(uint16_t port, int backlog) {
+  if (!own_) return tcp_listen(port, backlog);
   int fd = own_->socket(net::kAfInet, net::kSockStream, 0);
   if (fd < 0) return fd;
   SockAddrIn any = make_sockaddr_in(0, port);
   int r = own_->bind(fd, &any, kSockaddrInLen);
-  if (r == 0) r = own_->listen(fd, 1);
+  if (r == 0) r = own_->listen(fd, backlog);
   if (r < 0) {
     own_->close(fd);
     return r;

@@ -1,6 +1,7 @@
 // A TCP connection through the kernel's sockets, or with --bypass through
 // this process's own stack over shm0's rings (bypass_session.h), behind the
-// same calls, so that tcpsend and tcprecv run the same code on both paths.
+// same calls, so that tcpsend, tcprecv and tcpecho run the same code on
+// both paths.
 // Blocking calls; a stall of u::kStallTimeoutMs ends a read with -ETIMEDOUT
 // (the kernel path: SO_RCVTIMEO, -EAGAIN).
 #pragma once
@@ -19,7 +20,7 @@ class TcpPath {
   explicit TcpPath(bypass::BypassNet* own_stack) : own_(own_stack) {}
 
   long connect(const SockAddrIn& to);  // a connected socket, or -errno
-  long listen(uint16_t port);          // a listening socket on 0.0.0.0:port
+  long listen(uint16_t port, int backlog = 1);  // a listening socket on 0.0.0.0:port
   long accept(int listener);           // a connected socket, or -errno
   long write_all(int fd, const void* buf, size_t n);  // 0 or -errno
   // Once before the reads of fd: the stall timeout (0 or -errno).

@@ -1,11 +1,14 @@
 // tcpecho: TCP echo server and checking client.
 //
-// tcpecho -l PORT [-n COUNT]
+// tcpecho [--bypass] -l PORT [-n COUNT]
 //   Server on 0.0.0.0:PORT: accepts connections one after another and
 //   sends back everything each one sends until its EOF, then closes it.
 //   Prints "tcpecho: listening on port P" once listening. Runs forever, or
 //   after COUNT connections prints "tcpecho: N connections, B bytes echoed"
-//   and exits (0 if every connection ended cleanly, else 1).
+//   and exits (0 if every connection ended cleanly, else 1). With --bypass
+//   on this process's own stack over shm0's rings (tcp_path.h), listening
+//   on shm0's address (10.0.3.15) only: the host reaches it through the
+//   VMM's port forward (--shmem hostfwd=...).
 //
 // tcpecho [--bypass] [-c CONNS] ADDR PORT BYTES
 //   Client: CONNS (default 1) connections in a row; on each it sends BYTES
@@ -32,24 +35,21 @@ uint8_t g_receive[kChunk];
 
 // ---- server ----
 
-// Echoes one connection until EOF: the byte count, or -errno.
-long echo_connection(int fd) {
-  long total = 0, r = u::set_timeout(fd, net::kSoRcvTimeo, u::kStallTimeoutMs);
+// Echoes one connection until EOF: the byte count, or -errno (a stall of
+// u::kStallTimeoutMs ends it).
+long echo_connection(u::TcpPath& path, int fd) {
+  long total = 0, r = path.prepare_reads(fd);
   while (r >= 0) {
-    r = u::recv(fd, g_receive, sizeof(g_receive), 0);
-    if (r == -err::kIntr) {
-      r = 0;
-      continue;
-    }
+    r = path.read_some(fd, g_receive, sizeof(g_receive));
     if (r <= 0) return r == 0 ? total : r;
     total += r;
-    r = u::write_all(fd, g_receive, static_cast<size_t>(r));
+    r = path.write_all(fd, g_receive, static_cast<size_t>(r));
   }
   return r;
 }
 
-int serve(uint16_t port, uint64_t count, bool limited) {
-  long listener = u::tcp_listen(port, 16);
+int serve(u::TcpPath& path, uint16_t port, uint64_t count, bool limited) {
+  long listener = path.listen(port, 16);
   if (listener < 0) {
     u::print_error("listen", listener);
     return u::kExitFailure;
@@ -57,19 +57,28 @@ int serve(uint16_t port, uint64_t count, bool limited) {
   u::printf("tcpecho: listening on port %u\n", port);
   uint64_t connections = 0, bytes = 0, failures = 0;
   while (!limited || connections < count) {
-    long fd = u::accept(static_cast<int>(listener), nullptr, nullptr);
+    long fd = path.accept(static_cast<int>(listener));
     if (fd < 0) {
       u::print_error("accept", fd);
       return u::kExitFailure;
     }
-    long n = echo_connection(static_cast<int>(fd));
+    long n = echo_connection(path, static_cast<int>(fd));
     if (n < 0) ++failures, u::print_error("tcpecho: connection", n);
     else bytes += static_cast<uint64_t>(n);
-    u::close(static_cast<int>(fd));
+    path.close(static_cast<int>(fd));
     ++connections;
   }
   u::printf("tcpecho: %lu connections, %lu bytes echoed\n", connections, bytes);
   return failures ? u::kExitFailure : u::kExitOk;
+}
+
+int server_main(uint64_t port, uint64_t count, bool limited, bool bypass) {
+  bypass::BypassNet* own_stack = nullptr;
+  if (bypass && (own_stack = u::start_bypass("tcpecho")) == nullptr) return u::kExitFailure;
+  u::TcpPath path(own_stack);
+  int status = serve(path, static_cast<uint16_t>(port), count, limited);
+  if (own_stack) own_stack->stop();
+  return status;
 }
 
 // ---- client ----
@@ -151,7 +160,7 @@ int client_main(uint64_t conns, bool bypass, int argc, char** argv) {
   uint64_t bytes = 0;
   if (argc != 3 || !u::parse_ipv4(argv[0], &addr_be) || !u::parse_port(argv[1], &port) ||
       !u::parse_u64(argv[2], &bytes)) {
-    u::dprintf(2, "usage: tcpecho -l PORT [-n COUNT] | tcpecho [--bypass] [-c CONNS] ADDR PORT BYTES\n");
+    u::dprintf(2, "usage: tcpecho [--bypass] -l PORT [-n COUNT] | tcpecho [--bypass] [-c CONNS] ADDR PORT BYTES\n");
     return u::kExitUsage;
   }
   u::SockAddrIn to = u::make_sockaddr_in(addr_be, port);
@@ -181,9 +190,9 @@ int main(int argc, char** argv) {
   int i = u::parse_options(argc, argv, options, 4);
   if (i < 0) return u::kExitUsage;
   if (!listen) return client_main(conns, bypass, argc - i, argv + i);
-  if (i != argc || port > 65535 || bypass) {  // the server runs on the kernel's sockets only
-    u::dprintf(2, "usage: tcpecho -l PORT [-n COUNT]\n");
+  if (i != argc || port > 65535) {
+    u::dprintf(2, "usage: tcpecho [--bypass] -l PORT [-n COUNT]\n");
     return u::kExitUsage;
   }
-  return serve(static_cast<uint16_t>(port), count, limited);
+  return server_main(port, count, limited, bypass);
 }

@@ -141,18 +141,27 @@ int BypassNet::accept_until(net::SocketId s, void* addr, uint32_t* len, uint64_t
   }
 }
 
+template <typename Receive>
+int64_t BypassNet::receive_until(net::SocketId s, uint64_t deadline_ns, Receive receive) {
+  for (;;) {
+    int64_t r = receive();
+    if (r != -net::err::kAgain) return r;
+    int64_t w = wait_to_retry(s, net::kPollIn, deadline_ns);
+    if (w < 0) return w;
+  }
+}
+
 int64_t BypassNet::recv_until(net::SocketId s, void* buf, size_t n, uint64_t deadline_ns) {
   return recvfrom_until(s, buf, n, nullptr, nullptr, deadline_ns);
 }
 
 int64_t BypassNet::recvfrom_until(net::SocketId s, void* buf, size_t n, void* addr, uint32_t* len,
                                   uint64_t deadline_ns) {
-  for (;;) {
-    int64_t r = recvfrom(s, buf, n, 0, addr, len);
-    if (r != -net::err::kAgain) return r;
-    int64_t w = wait_to_retry(s, net::kPollIn, deadline_ns);
-    if (w < 0) return w;
-  }
+  return receive_until(s, deadline_ns, [&] { return recvfrom(s, buf, n, 0, addr, len); });
+}
+
+int64_t BypassNet::recvmsg_until(net::SocketId s, net::MsgHeader* msg, uint64_t deadline_ns) {
+  return receive_until(s, deadline_ns, [&] { return recvmsg(s, msg, 0); });
 }
 
 int64_t BypassNet::send_all_until(net::SocketId s, const void* buf, size_t n, uint64_t deadline_ns) {

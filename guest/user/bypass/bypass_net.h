@@ -99,6 +99,14 @@ class BypassNet {
   int64_t recv(net::SocketId s, void* buf, size_t n, int flags);
   int64_t sendto(net::SocketId s, const void* buf, size_t n, int flags, const void* addr, uint32_t len);
   int64_t recvfrom(net::SocketId s, void* buf, size_t n, int flags, void* addr, uint32_t* len);
+  // sendmsg(2)/recvmsg(2): the iovecs gathered into one datagram (or
+  // stream bytes) and one datagram scattered into them, msg.name in and
+  // out as sendto/recvfrom's address (recvmsg sets msg->namelen and
+  // MSG_TRUNC in msg->flags). Linux's errors: -EMSGSIZE above UIO_MAXIOV
+  // iovecs or a UDP payload over 65507 bytes, -EFAULT for iovecs without
+  // an array, -EINVAL for lengths past MAX_RW_COUNT or a short address.
+  int64_t sendmsg(net::SocketId s, const net::MsgHeader& msg, int flags);
+  int64_t recvmsg(net::SocketId s, net::MsgHeader* msg, int flags);
   int shutdown(net::SocketId s, int how);
   int close(net::SocketId s);  // -EBADF before start() or after stop()
   int setsockopt(net::SocketId s, int level, int name, const void* value, uint32_t len);
@@ -121,6 +129,7 @@ class BypassNet {
   // Bytes received (at least 1), 0 at end of stream.
   int64_t recv_until(net::SocketId s, void* buf, size_t n, uint64_t deadline_ns);
   int64_t recvfrom_until(net::SocketId s, void* buf, size_t n, void* addr, uint32_t* len, uint64_t deadline_ns);
+  int64_t recvmsg_until(net::SocketId s, net::MsgHeader* msg, uint64_t deadline_ns);
   // All n bytes (TCP), or the error that stopped it.
   int64_t send_all_until(net::SocketId s, const void* buf, size_t n, uint64_t deadline_ns);
 
@@ -137,6 +146,9 @@ class BypassNet {
   int step(uint64_t deadline_ns);
   // wait_until for the *_until helpers' retry loops.
   int64_t wait_to_retry(net::SocketId s, uint32_t events, uint64_t deadline_ns);
+  // Calls receive() until it has something other than -EAGAIN to say.
+  template <typename Receive>
+  int64_t receive_until(net::SocketId s, uint64_t deadline_ns, Receive receive);
   int bring_up(const BypassConfig& config);
 
   BypassEnv env_;

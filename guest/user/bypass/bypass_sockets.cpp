@@ -5,6 +5,12 @@
 
 namespace bypass {
 
+namespace {
+// UIO_MAXIOV: Linux's sendmsg/recvmsg refuse more iovecs with EMSGSIZE
+// (the kernel's glue checks the same, guest/sys/sys_sockio.cpp).
+constexpr size_t kMaxIov = 1024;
+}  // namespace
+
 int BypassNet::socket(int domain, int type, int protocol) {
   if (!running()) return -kNetDown;
   return stack_->socket(domain, type, protocol);
@@ -48,6 +54,19 @@ int64_t BypassNet::sendto(net::SocketId s, const void* buf, size_t n, int flags,
 int64_t BypassNet::recvfrom(net::SocketId s, void* buf, size_t n, int flags, void* addr, uint32_t* len) {
   if (!running()) return -kNetDown;
   return stack_->recvfrom(s, buf, n, flags, addr, len);
+}
+
+int64_t BypassNet::sendmsg(net::SocketId s, const net::MsgHeader& msg, int flags) {
+  if (!running()) return -kNetDown;
+  if (msg.iovlen > kMaxIov) return -net::err::kMsgSize;
+  return stack_->sendmsg(s, msg, flags);
+}
+
+int64_t BypassNet::recvmsg(net::SocketId s, net::MsgHeader* msg, int flags) {
+  if (!running()) return -kNetDown;
+  if (msg == nullptr) return -net::err::kFault;
+  if (msg->iovlen > kMaxIov) return -net::err::kMsgSize;
+  return stack_->recvmsg(s, msg, flags);
 }
 
 int BypassNet::shutdown(net::SocketId s, int how) {

@@ -1,5 +1,5 @@
 // Host-side peers on 127.0.0.1 for the bypass tests: sockets owned by an
-// RAII type, and the bounded waits the peers' threads use.
+// RAII type, the bounded waits the peers' threads use, and a UDP echo.
 #pragma once
 
 #include <netinet/in.h>
@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
+#include <thread>
 
 #include "hostnet/loopback_address.h"
 
@@ -44,5 +46,36 @@ inline bool host_wait(int fd, short events, int timeout_ms) {
   pollfd p{fd, events, 0};
   return ::poll(&p, 1, timeout_ms) == 1;
 }
+
+// Echoes every datagram back to its sender until told to stop.
+class UdpEchoPeer {
+ public:
+  UdpEchoPeer() : socket_(SOCK_DGRAM), port_(socket_.bind_loopback()), thread_([this] { run(); }) {}
+  ~UdpEchoPeer() {
+    stop_ = true;
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+  uint64_t echoed() const { return echoed_; }
+
+ private:
+  void run() {
+    uint8_t buf[2048];
+    while (!stop_) {
+      if (!host_wait(socket_.fd(), POLLIN, 20)) continue;
+      sockaddr_in from{};
+      socklen_t len = sizeof from;
+      ssize_t n = ::recvfrom(socket_.fd(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+      if (n < 0) continue;
+      ::sendto(socket_.fd(), buf, static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&from), len);
+      ++echoed_;
+    }
+  }
+  HostSocket socket_;
+  uint16_t port_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> echoed_{0};
+  std::thread thread_;  // last: started after what it uses
+};
 
 }  // namespace bypass::test

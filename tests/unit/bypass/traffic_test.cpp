@@ -39,37 +39,6 @@ std::string sha256_hex(const uint8_t* data, size_t n) {
   return hex;
 }
 
-// Echoes every datagram back to its sender until told to stop.
-class UdpEchoPeer {
- public:
-  UdpEchoPeer() : socket_(SOCK_DGRAM), port_(socket_.bind_loopback()), thread_([this] { run(); }) {}
-  ~UdpEchoPeer() {
-    stop_ = true;
-    thread_.join();
-  }
-  uint16_t port() const { return port_; }
-  uint64_t echoed() const { return echoed_; }
-
- private:
-  void run() {
-    uint8_t buf[2048];
-    while (!stop_) {
-      if (!host_wait(socket_.fd(), POLLIN, 20)) continue;
-      sockaddr_in from{};
-      socklen_t len = sizeof from;
-      ssize_t n = ::recvfrom(socket_.fd(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
-      if (n < 0) continue;
-      ::sendto(socket_.fd(), buf, static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&from), len);
-      ++echoed_;
-    }
-  }
-  HostSocket socket_;
-  uint16_t port_;
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> echoed_{0};
-  std::thread thread_;  // last: started after what it uses
-};
-
 TEST(BypassTraffic, EveryUdpSizeFrom1To1472BytesComesBackFromAHostEchoIntact) {
   UdpEchoPeer peer;
   ASSERT_NE(peer.port(), 0);
