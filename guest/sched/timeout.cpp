@@ -35,13 +35,13 @@ void timeout_add(Thread* t, uint64_t deadline) {
   }
 }
 
-void timeout_remove(Thread* t) {
+bool timeout_remove(Thread* t) {
   int32_t c = __atomic_load_n(&t->timeout_cpu, __ATOMIC_ACQUIRE);
-  if (c < 0) return;
+  if (c < 0) return false;
   InterruptsOff irq_off;
   TimeoutList& l = g_lists[c];
   RawSpinLocker lock(l.lock);
-  if (t->timeout_cpu != c) return;  // expired meanwhile
+  if (t->timeout_cpu != c) return false;  // expired meanwhile
   for (Thread** p = &l.head; *p; p = &(*p)->timeout_next) {
     if (*p == t) {
       *p = t->timeout_next;
@@ -50,6 +50,7 @@ void timeout_remove(Thread* t) {
   }
   t->timeout_cpu = -1;
   update_earliest(l);
+  return static_cast<uint32_t>(c) == this_cpu()->id;
 }
 
 void timeout_expire(uint64_t now, void (*wake)(Thread*)) {

@@ -11,8 +11,13 @@ struct Thread;
 // Puts the current thread on this CPU's list, to be woken at deadline. The
 // caller then calls sched_rearm() (the deadline may be the earliest).
 void timeout_add(Thread* t, uint64_t deadline);
-// Takes t off whatever list it is on (no-op if none).
-void timeout_remove(Thread* t);
+// Takes t off whatever list it is on (no-op if none). True if that was
+// this CPU's list: the caller re-arms (sched_rearm), or the timer would
+// still fire for the deadline t no longer has: an interrupt for nothing on
+// a CPU that may be running one thread alone (issue 18, "quiet while
+// polling"). Another CPU's timer fires once for nothing: re-arming it
+// would take an IPI, an interrupt too.
+bool timeout_remove(Thread* t);
 // Wakes (with wake, i.e. sched_wake) every thread of this CPU's list whose
 // time has come.
 void timeout_expire(uint64_t now, void (*wake)(Thread* t));

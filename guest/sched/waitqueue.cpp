@@ -37,7 +37,8 @@ void WaitQueue::finish() {
     RawSpinLocker lock(lock_);
     if (t->waiting_on == this) remove_locked(t);
   }
-  timeout_remove(t);
+  InterruptsOff irq_off;  // this CPU's list and timer, as one step
+  if (timeout_remove(t)) sched_rearm();
 }
 
 void WaitQueue::remove_locked(Thread* t) {
