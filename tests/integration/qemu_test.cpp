@@ -1,30 +1,17 @@
 // The bundled guest.elf is a plain PVH kernel: QEMU's microvm boots it too.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <sstream>
 #include <string>
 
 #include "tests/integration/kvm_available.h"
 #include "tests/integration/process.h"
+#include "tests/integration/qemu_binary.h"
 
 namespace vmm::testing {
 namespace {
 
-std::string find_in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    std::string candidate = dir + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return {};
-}
-
 TEST(Qemu, MicrovmBootsTheBundledGuestOnFourCpus) {
   SKIP_WITHOUT_KVM();
-  std::string qemu = find_in_path("qemu-system-x86_64");
+  std::string qemu = qemu_system_x86_64();
   if (qemu.empty()) GTEST_SKIP() << "qemu-system-x86_64 is not installed";
   auto r = run_process({qemu, "-M", "microvm,accel=kvm", "-cpu", "host,-arch-capabilities",
                         "-smp", "4", "-m", "256", "-nodefaults", "-nographic", "-serial", "stdio",
@@ -44,7 +31,7 @@ TEST(Qemu, MicrovmBootsTheBundledGuestOnFourCpus) {
 // and its virtio-mmio is legacy (version 1) unless told otherwise.
 TEST(Qemu, MicrovmGuestPingsTheHostThroughVirtioNet) {
   SKIP_WITHOUT_KVM();
-  std::string qemu = find_in_path("qemu-system-x86_64");
+  std::string qemu = qemu_system_x86_64();
   if (qemu.empty()) GTEST_SKIP() << "qemu-system-x86_64 is not installed";
   auto r = run_process({qemu, "-M", "microvm,accel=kvm", "-cpu", "host,-arch-capabilities", "-m", "256",
                         "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio",
