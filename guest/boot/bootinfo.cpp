@@ -2,6 +2,7 @@
 
 #include "arch/x86/include/layout.h"
 #include "kernel/console.h"
+#include "boot/cmdline.h"
 #include "lib/kstring.h"
 
 BootInfo g_boot;
@@ -66,6 +67,25 @@ Status bootinfo_copy(uint64_t start_info_phys) {
   // memmap_paddr and memmap_entries exist from version 1 on.
   if (si.version >= 1) copy_memmap(si.memmap_paddr, si.memmap_entries);
   return Status::ok();
+}
+
+void bootinfo_apply_mem_option() {
+  Str value;
+  if (!cmdline::get("mem", &value)) return;
+  uint64_t limit = 0;
+  if (!parse_u64(value, &limit) || limit < layout::kLargePageSize) {
+    kprintf("boot: mem=: not a size of at least 2 MiB: ignored\n");
+    return;
+  }
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < g_boot.memmap_count; ++i) {
+    abi::HvmMemmapEntry e = g_boot.memmap[i];
+    if (e.type == abi::kE820Ram && e.addr >= limit) continue;
+    if (e.type == abi::kE820Ram && e.addr + e.size > limit) e.size = limit - e.addr;
+    g_boot.memmap[kept++] = e;
+  }
+  g_boot.memmap_count = kept;
+  kprintf("boot: mem=: no RAM used from 0x%lx up\n", limit);
 }
 
 uint64_t bootinfo_ram_end() {

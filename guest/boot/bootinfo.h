@@ -23,6 +23,13 @@ extern BootInfo g_boot;
 // tables, which map only the first 1 GiB, so the structures must be there.
 Status bootinfo_copy(uint64_t start_info_phys);
 
+// mem=SIZE on the command line (after cmdline::parse): the kernel uses no
+// RAM at or above SIZE, as Linux's mem=. What lies above is left alone, so a
+// host may keep memory there that both sides share (shmem= inside a guest's
+// RAM, as the QEMU tests place the shared-memory device). A bad value is
+// ignored with a line saying so.
+void bootinfo_apply_mem_option();
+
 // End of the highest RAM range in the memory map (0 if there is none).
 uint64_t bootinfo_ram_end();
 // Whether [addr, addr + size) overlaps a RAM range of the memory map.

@@ -4,7 +4,7 @@
 //
 // Keys the kernel knows: init=PROGRAM, ip=, gw=, idle=halt|poll,
 // timer=oneshot, virtio_mmio.device=SIZE@ADDR:GSI (repeatable),
-// shmem=SIZE@ADDR, and the test hook panic=now|fault|nested|ap.
+// shmem=SIZE@ADDR, mem=SIZE, and the test hook panic=now|fault|nested|ap.
 #pragma once
 
 #include <stddef.h>

@@ -97,6 +97,7 @@ extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
   kprintf("boot: guest kernel starting\n");
   check(bootinfo_copy(start_info_phys));
   cmdline::parse(g_boot.cmdline);
+  bootinfo_apply_mem_option();
   bootinfo_print();
   idle_init();
   check(vm::init());
