@@ -1,7 +1,9 @@
 // kdebug(op, arg): hooks for the kernel's self-test programs (uabi
 // kKdebug*). Not a general-purpose call: it can panic the kernel on purpose.
 #include "abi/shmem_ring.h"
+#include "arch/x86/cpu/percpu.h"
 #include "arch/x86/include/layout.h"
+#include "lib/spinlock.h"
 #include "kernel/panic.h"
 #include "mm/pmm.h"
 #include "mm/shm_region.h"
@@ -34,6 +36,19 @@ int64_t scribble_on_shmem(long what) {
   return 0;
 }
 
+int64_t kernel_entries(uint64_t user_dst) {
+  uabi::KernelEntries e;
+  uint32_t id;
+  {
+    InterruptsOff irq_off;  // one CPU's counters, read on it
+    Cpu* cpu = this_cpu();
+    e = {cpu->syscalls, cpu->interrupts, cpu->exceptions};
+    id = cpu->id;
+  }
+  if (copy_to_user(user_dst, &e, sizeof e) != 0) return -err::kFault;
+  return id;
+}
+
 int64_t count_bits(uint64_t v) {
   int64_t n = 0;
   for (; v; v &= v - 1) ++n;
@@ -56,6 +71,8 @@ int64_t sys_kdebug(const SyscallArgs& a) {
       return scribble_on_shmem(static_cast<long>(a.a1));
     case uabi::kKdebugFreeFrames:
       return static_cast<int64_t>(pmm::free_frames());
+    case uabi::kKdebugKernelEntries:
+      return kernel_entries(a.a1);
     case uabi::kKdebugTimerInterrupts:
       if (a.a1 >= 64 || !((sched_online_mask() >> a.a1) & 1)) return -err::kInval;
       return static_cast<int64_t>(sched_timer_interrupts(static_cast<uint32_t>(a.a1)));

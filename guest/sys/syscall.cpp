@@ -1,5 +1,6 @@
 #include "sys/syscall.h"
 
+#include "arch/x86/cpu/percpu.h"
 #include "arch/x86/include/x86.h"
 #include "proc/process.h"
 #include "sched/sched.h"
@@ -85,6 +86,7 @@ void syscall_run(TrapFrame* tf) {
 }
 
 extern "C" void syscall_dispatch(TrapFrame* tf) {
+  ++this_cpu()->syscalls;
   syscall_run(tf);
   sched_user_return();
 }

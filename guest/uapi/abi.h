@@ -68,6 +68,15 @@ inline constexpr int kKdebugFreeFrames = 6;
 // The LAPIC timer interrupts CPU `arg` has taken since boot; -EINVAL if no
 // such CPU is online (selftest's tickless check).
 inline constexpr int kKdebugTimerInterrupts = 7;
+// The calling CPU's kernel entries since boot into the KernelEntries at
+// arg (this call's own system call included), and its CPU id as result:
+// what a --bypass program reports for its data path.
+inline constexpr int kKdebugKernelEntries = 8;
+struct KernelEntries {
+  uint64_t syscalls;
+  uint64_t interrupts;  // external interrupts, IPIs, NMIs
+  uint64_t exceptions;  // page faults included
+};
 
 // Exit status smap-test uses when the CPU has no SMAP (VM status 9).
 inline constexpr int kSmapTestNoSmapStatus = 4;

@@ -18,7 +18,7 @@ set(USER_SOURCES_shm-scribble user/shm_scribble.cpp)
 # they check data with are compiled into each.
 list(APPEND GUEST_USER_PROGRAMS ping udpecho tcpecho tcpsend tcprecv)
 set(USER_SOURCES_ping user/ping.cpp user/unet.cpp)
-set(USER_SOURCES_udpecho user/udpecho.cpp user/unet.cpp)
+set(USER_SOURCES_udpecho user/udpecho.cpp user/kernel_entries.cpp user/unet.cpp)
 set(USER_LIBS_udpecho guest_ubypass)  # --bypass
 set(USER_SOURCES_tcpecho user/tcpecho.cpp user/tcp_path.cpp user/unet.cpp)
 set(USER_LIBS_tcpecho guest_ubypass)  # --bypass

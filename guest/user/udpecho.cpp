@@ -24,12 +24,16 @@
 //   With --bypass the datagrams go through this process's own network
 //   stack over shm0's rings (bypass_session.h): no system call between the
 //   marks, and shm0's addresses (10.0.3.15, the host at 10.0.3.2).
+//   Then "udpecho: kernel entries on cpu C after the first echo: S system
+//   calls, I interrupts, E exceptions" (kernel_entries.h): the calling
+//   CPU's ways into the kernel from the first echo to the last.
 //
 // Exit status: 0 when all came back intact; 1 on a failed call or a
 // datagram that never came back; 2 for bad arguments; 4 if a reply was
 // corrupt.
 #include "abi/platform.h"
 #include "bypass_session.h"
+#include "kernel_entries.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 #include "pattern.h"
@@ -211,14 +215,20 @@ long run_client(Client& c) {
     if ((r = start_next(c, c.slots[i])) < 0) return r;
   }
   bool phase_started = false;
+  // From the first echo on (ARP and first touches of memory behind): how
+  // often this CPU entered the kernel while echoing.
+  u::KernelEntryCount entries;
+  bool counting = false;
   while (c.intact < c.count) {
     if (c.marks && !phase_started && c.intact >= 1) {
       u::bench_mark(platform::kBenchMarkStart | static_cast<uint32_t>(c.phase));
       phase_started = true;
     }
+    if (!counting && c.intact >= 1) counting = entries.start();
     if ((r = receive_one(c)) < 0) return r;
     if ((r = retransmit_expired(c)) < 0) return r;
   }
+  if (counting) u::print_kernel_entries("udpecho", "after the first echo", entries, entries.stop());
   if (c.marks) {
     if (!phase_started) u::bench_mark(platform::kBenchMarkStart | static_cast<uint32_t>(c.phase));
     u::bench_mark(platform::kBenchMarkEnd | static_cast<uint32_t>(c.phase));

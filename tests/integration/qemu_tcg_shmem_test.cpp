@@ -105,6 +105,25 @@ TEST(QemuTcgShmem, BypassUdpEchoClientGets10000DatagramsOf1To1472BytesBackIntact
   EXPECT_GE(server->echoed(), 10000u);
 }
 
+// Issue 18, "quiet while polling": after the first echo (ARP, first touches
+// of memory) a --bypass round trip enters the guest kernel not once on its
+// CPU: no system call, no interrupt (no timer tick: the CPU runs one thread),
+// no fault. On a host that emulates the guest kernel each entry would be a
+// VM exit; the kernel's own path makes four system calls and takes an
+// interrupt a round trip (QemuTcg.GuestUdpEchoClient...).
+TEST(QemuTcgShmem, BypassRoundTripsEnterTheGuestKernelNotOnceAfterTheFirst) {
+  QemuShm0 vm;
+  SKIP_WITHOUT(vm);
+  auto server = UdpEchoServer::start("127.0.0.1");
+  ASSERT_TRUE(server);
+  auto r = vm.run("udpecho -- --bypass 10.0.3.2 " + std::to_string(server->port()) + " 10000 64");
+  expect_clean_end(r);
+  EXPECT_TRUE(contains(r.out, "10000 intact, 0 corrupt")) << r.out;
+  EXPECT_TRUE(contains(r.out, "udpecho: kernel entries on cpu 0 after the first echo: 0 system calls, 0 interrupts, "
+                              "0 exceptions"))
+      << r.out;
+}
+
 TEST(QemuTcgShmem, BypassTcpsendDelivers16MiBWithMatchingSha256) {
   QemuShm0 vm;
   SKIP_WITHOUT(vm);

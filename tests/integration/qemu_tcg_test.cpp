@@ -94,6 +94,10 @@ TEST(QemuTcg, GuestUdpEchoClientGetsAThousandDatagramsOf1To1472BytesBackIntact) 
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "1000 intact, 0 corrupt")) << r.out;
+  // Through the kernel every round trip enters it: its system calls at
+  // least (what --bypass takes away: QemuTcgShmem.BypassRoundTrips...).
+  EXPECT_TRUE(contains(r.out, "udpecho: kernel entries on cpu ")) << r.out;
+  EXPECT_FALSE(contains(r.out, ": 0 system calls")) << r.out;
 }
 
 // netbench's kernel path, every phase (accept included, through the port

@@ -27,6 +27,12 @@ struct Cpu {
   volatile bool stopped;  // halted by panic
   int panic_depth;      // nesting of panic() on this CPU
   int trap_depth;       // nesting of fatal exceptions on this CPU
+  // Every way into the kernel on this CPU, counted by this CPU only: on a
+  // host that emulates the guest kernel each is a VM exit at least (kdebug
+  // kKdebugKernelEntries; issue 18, "quiet while polling").
+  uint64_t syscalls;
+  uint64_t interrupts;  // external interrupts, IPIs and NMIs
+  uint64_t exceptions;  // page faults included
   gdt::Tss tss;
   uint64_t gdt[gdt::kEntries];
 };

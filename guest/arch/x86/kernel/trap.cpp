@@ -46,6 +46,8 @@ void external_interrupt(TrapFrame* tf) {
 }  // namespace
 
 extern "C" void trap(TrapFrame* tf) {
+  Cpu* cpu = this_cpu();
+  if (tf->vector < idt::kFirstExternal && tf->vector != idt::kNmi) ++cpu->exceptions; else ++cpu->interrupts;
   if (tf->vector == idt::kNmi) {
     nmi(tf);
     return;  // never schedule from NMI context
