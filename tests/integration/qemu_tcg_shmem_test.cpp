@@ -18,6 +18,7 @@
 #include "tests/integration/process.h"
 #include "tests/integration/qemu_binary.h"
 #include "tests/integration/qemu_shmem_host.h"
+#include "tests/integration/run_checks.h"
 #include "tests/integration/stream_checks.h"
 
 namespace vmm::testing {
@@ -64,12 +65,6 @@ class QemuShm0 {
 
 #define SKIP_WITHOUT(vm)                                      \
   if (!(vm).unavailable().empty()) GTEST_SKIP() << (vm).unavailable()
-
-void expect_clean_end(const ProcessResult& r) {
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_FALSE(contains(r.out, "FAILED")) << r.out;
-}
 
 TEST(QemuTcgShmem, TheKernelsShm0PingsTheHost) {
   QemuShm0 vm;

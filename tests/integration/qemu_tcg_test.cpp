@@ -17,6 +17,7 @@
 #include "tests/integration/output_text.h"
 #include "tests/integration/process.h"
 #include "tests/integration/qemu_binary.h"
+#include "tests/integration/run_checks.h"
 #include "tests/integration/stream_checks.h"
 
 namespace vmm::testing {
@@ -44,8 +45,7 @@ std::vector<std::string> tcg_args(const std::string& qemu, int cpus, const std::
 TEST(QemuTcg, EverySelftestCheckPassesOnTwoCpusTicklessIncluded) {
   QEMU_OR_SKIP(qemu);
   auto r = run_process(tcg_args(qemu, 2, "selftest"), kTcgTimeoutSeconds);
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  expect_clean_end(r);
   EXPECT_TRUE(contains(r.out, "selftest tickless: ok")) << r.out;
   EXPECT_TRUE(contains(r.out, "selftest smp-threads: ok")) << r.out;
   EXPECT_TRUE(contains(r.out, "selftest: 17 passed, 0 failed")) << r.out;
@@ -55,8 +55,7 @@ TEST(QemuTcg, EverySelftestCheckPassesOnTwoCpusTicklessIncluded) {
 TEST(QemuTcg, NetcheckPassesOverQemusVirtioNet) {
   QEMU_OR_SKIP(qemu);
   auto r = run_process(tcg_args(qemu, 2, "netcheck"), kTcgTimeoutSeconds);
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  expect_clean_end(r);
   EXPECT_TRUE(contains(r.out, "netcheck: 9 passed, 0 failed")) << r.out;
 }
 
@@ -79,8 +78,7 @@ TEST(QemuTcg, HostSends16MiBToGuestTcprecvThroughHostfwdWithMatchingSha256) {
   });
   std::string sent = tcp_send_pattern("127.0.0.1", port, k16MiB, false, std::chrono::seconds(120));
   auto r = vm.get();
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  expect_clean_end(r);
   ASSERT_FALSE(sent.empty()) << r.out;
   EXPECT_EQ(guest_sha256(r.out), sent) << r.out;
 }
@@ -91,8 +89,7 @@ TEST(QemuTcg, GuestUdpEchoClientGetsAThousandDatagramsOf1To1472BytesBackIntact) 
   ASSERT_TRUE(server);
   auto r = run_process(tcg_args(qemu, 1, "udpecho -- 10.0.2.2 " + std::to_string(server->port()) + " 1000 1-1472"),
                        kTcgTimeoutSeconds);
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  expect_clean_end(r);
   EXPECT_TRUE(contains(r.out, "1000 intact, 0 corrupt")) << r.out;
   // Through the kernel every round trip enters it: its system calls at
   // least (what --bypass takes away: QemuTcgShmem.BypassRoundTrips...).
@@ -112,8 +109,7 @@ TEST(QemuTcg, NetbenchRunsEveryPhaseAgainstTheBenchPeer) {
                      std::to_string((*peer)->tcp_port());
   auto r = run_process(tcg_args(qemu, 1, args, ",hostfwd=tcp:127.0.0.1:" + std::to_string(forward) + "-:7000"),
                        kTcgTimeoutSeconds);
-  ASSERT_FALSE(r.timed_out) << r.out << r.err;
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  expect_clean_end(r);
   for (const auto& phase : platform::kNetbenchPhases)
     EXPECT_TRUE(contains(r.out, std::string("netbench: ") + phase.name + ": 40 calls")) << phase.name << "\n" << r.out;
   EXPECT_TRUE(contains(r.out, "netbench: done")) << r.out;
