@@ -293,6 +293,11 @@ class DriverQueue {
   }
   uint32_t bad_entries() const { return bad_entries_; }
   bool broken() const { return broken_; }
+  // Used entries consumed so far (mod 2^16): the device's progress as this
+  // driver has taken it in.
+  uint16_t used_consumed() const { return last_used_idx_; }
+  // Buffers published and not yet given back (or not yet popped).
+  uint16_t in_flight() const { return static_cast<uint16_t>(size() - free_count_); }
 
   // ---- interrupt suppression (§2.7.7) ----
   // No interrupts for used buffers (a hint the device may ignore). With

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "abi/virtio/net.h"
+#include "abi/virtio/stall_watch.h"
 #include "dev/virtio/driver_queue.h"
 #include "dev/virtio/virtio_mmio.h"
 #include "net/interface.h"
@@ -46,7 +47,8 @@ class NetDriver final : public net::NetDevice {
 
   // Copies the frame (<= kMaxTxFrame bytes) behind a zeroed header into a
   // TX buffer, publishes it, notifies the device only when it asked
-  // (EVENT_IDX avail_event, else VIRTQ_USED_F_NO_NOTIFY). Reclaims
+  // (EVENT_IDX avail_event, else VIRTQ_USED_F_NO_NOTIFY), or when buffers
+  // published earlier have sat unconsumed for kTxStallNs. Reclaims
   // completed TX buffers first. false (counted) if the ring is full or the
   // frame too long.
   bool transmit(const uint8_t* frame, size_t len) override;
@@ -75,6 +77,7 @@ class NetDriver final : public net::NetDevice {
         rx_bad, notifies_rx, notifies_tx, interrupts;
     uint64_t tx_bad;       // TX used entries not trusted (bad id or len)
     uint64_t tx_too_long;  // frames longer than kMaxTxFrame, dropped
+    uint64_t tx_stall_notifies;  // notifications sent although suppressed (StallWatch)
   };
   // interrupts is updated by ack_interrupt() with an atomic add.
   const Counters& counters() const { return counters_; }
@@ -103,6 +106,7 @@ class NetDriver final : public net::NetDevice {
   bool append_fragment(const uint8_t* data, size_t len);
   void deliver_frame(const uint8_t* frame, size_t len, Deliver deliver, void* ctx);
   void reclaim_tx();
+  void notify_stalled_tx();
   void report_broken_queue(const Virtqueue& queue, const char* name);
 
   MmioDeviceInfo info_;
@@ -124,6 +128,14 @@ class NetDriver final : public net::NetDevice {
   uint16_t merge_remaining_ = 0;  // buffers still expected
   size_t merge_len_ = 0;
   bool merge_bad_ = false;
+
+  // Transmit buffers the device stopped consuming are notified again after
+  // this long (abi/virtio/stall_watch.h: a notification lost to a missing
+  // barrier on either side would otherwise stop the queue for good). Long
+  // enough that a device merely busy is rarely notified twice; short next to
+  // the retransmission timeouts whose transmits will notice.
+  static constexpr uint64_t kTxStallNs = 10'000'000;
+  StallWatch tx_stall_{kTxStallNs};
 
   Counters counters_ = {};
 };

@@ -5,6 +5,7 @@
 // transmit queue's interrupts stay suppressed.
 #include "arch/x86/include/layout.h"
 #include "dev/virtio/virtio_net_driver.h"
+#include "kernel/clock.h"
 #include "lib/kstring.h"
 
 namespace virtio {
@@ -23,8 +24,17 @@ void NetDriver::reclaim_tx() {
   report_broken_queue(tx_, "transmit");
 }
 
+// The device holds buffers it has not touched for kTxStallNs although it
+// was (or should have been) told: tell it again.
+void NetDriver::notify_stalled_tx() {
+  transport_.notify(net_spec::kTransmitQueue);
+  ++counters_.notifies_tx;
+  ++counters_.tx_stall_notifies;
+}
+
 bool NetDriver::transmit(const uint8_t* frame, size_t len) {
   reclaim_tx();
+  bool stalled = tx_stall_.notify_anyway(tx_.used_consumed(), tx_.in_flight(), clock_ns());
   if (len == 0 || len > kMaxTxFrame) {
     ++counters_.tx_too_long;
     return false;
@@ -32,6 +42,8 @@ bool NetDriver::transmit(const uint8_t* frame, size_t len) {
   uint16_t id = tx_.alloc();
   if (id == Virtqueue::kNoDescriptor) {
     ++counters_.tx_ring_full;
+    // A ring that filled up behind a lost notification is woken here.
+    if (stalled) notify_stalled_tx();
     return false;
   }
   uint8_t* buf = tx_buffer(id);
@@ -46,6 +58,8 @@ bool NetDriver::transmit(const uint8_t* frame, size_t len) {
   if (tx_.needs_notify()) {
     transport_.notify(net_spec::kTransmitQueue);
     ++counters_.notifies_tx;
+  } else if (stalled) {
+    notify_stalled_tx();
   }
   ++counters_.tx_frames;
   counters_.tx_bytes += len;
