@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "devices/shmem/shmem_region.h"
@@ -19,13 +21,23 @@ namespace {
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
+// Where QEMU's RAM file goes: /dev/shm when it has room for all of it (a
+// smaller tmpfs would kill QEMU with SIGBUS once the guest touched the
+// rest), else $TMPDIR or /tmp (a disk file shares as well).
+std::string ram_folder(uint64_t bytes) {
+  struct statvfs fs {};
+  if (statvfs("/dev/shm", &fs) == 0 && static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize >= bytes) return "/dev/shm";
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<QemuShmemHost>> QemuShmemHost::start(const std::vector<std::string>& host_forwards) {
   std::unique_ptr<QemuShmemHost> host(new QemuShmemHost());
-  char path[] = "/dev/shm/vmm-qemu-ram-XXXXXX";
-  FileDescriptor file(mkstemp(path));
-  if (file.get() < 0) return make_error(errno_text("mkstemp /dev/shm"));
+  std::string path = ram_folder(kRamBytes) + "/vmm-qemu-ram-XXXXXX";
+  FileDescriptor file(mkstemp(path.data()));
+  if (file.get() < 0) return make_error(errno_text("mkstemp " + path));
   host->ram_path_ = path;
   if (ftruncate(file.get(), static_cast<off_t>(kRamBytes)) != 0) return make_error(errno_text("ftruncate"));
   void* region = mmap(nullptr, kRegionBytes, PROT_READ | PROT_WRITE, MAP_SHARED, file.get(), static_cast<off_t>(kRegionGpa));

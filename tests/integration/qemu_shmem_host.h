@@ -1,6 +1,6 @@
 // The shared-memory device's host side for the bundled guest under QEMU
-// (TCG), which has no such device: QEMU's guest RAM is a file that this
-// process maps too. The guest is told mem=256M, so its kernel uses no RAM
+// (TCG), which has no such device: QEMU's guest RAM is a file (in /dev/shm
+// when it has room) that this process maps too. The guest is told mem=256M, so its kernel uses no RAM
 // from there up, and shmem=256K@0x10000000 puts shm0 just above; this
 // object writes the host's header there and runs the VMM's own poller and
 // user network on it (devices/shmem, hostnet: what `vmm --net none --shmem
