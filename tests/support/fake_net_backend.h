@@ -46,6 +46,13 @@ class FakeNetBackend : public net::NetBackend {
   void deliver_from_host(std::vector<uint8_t> frame) {
     boost::asio::post(*context_, [this, frame = std::move(frame)] { answer(receiver_->deliver_frame(frame)); });
   }
+  // The frames one after another in one handler, as libslirp delivers a
+  // burst inside one poll: nothing on the context's thread runs between them.
+  void deliver_burst_from_host(std::vector<std::vector<uint8_t>> frames) {
+    boost::asio::post(*context_, [this, frames = std::move(frames)] {
+      for (const auto& frame : frames) answer(receiver_->deliver_frame(frame));
+    });
+  }
 
   net::FrameReceiver* receiver() const { return receiver_; }
   std::vector<std::vector<uint8_t>> sent() const {
