@@ -34,16 +34,28 @@ class StallWatch {
   // least `patience`: notify even if suppression says not to (a spurious
   // notification is harmless, §2.7.10). At most once a `patience` while the
   // device stays silent.
-  bool notify_anyway(uint16_t used, uint16_t outstanding, uint64_t now) {
-    if (outstanding == 0 || !watching_ || used != used_seen_) {
-      watching_ = outstanding != 0;
-      used_seen_ = used;
-      since_ = now;
+  // `now` is a callable returning the time, read only while buffers are
+  // outstanding: an idle queue costs the transmit path no clock read.
+  template <typename Now>
+    requires requires(Now clock) { clock(); }
+  bool notify_anyway(uint16_t used, uint16_t outstanding, Now now) {
+    if (outstanding == 0) {
+      watching_ = false;
       return false;
     }
-    if (now - since_ < patience_) return false;
-    since_ = now;
+    uint64_t t = now();
+    if (!watching_ || used != used_seen_) {
+      watching_ = true;
+      used_seen_ = used;
+      since_ = t;
+      return false;
+    }
+    if (t - since_ < patience_) return false;
+    since_ = t;
     return true;
+  }
+  bool notify_anyway(uint16_t used, uint16_t outstanding, uint64_t now) {
+    return notify_anyway(used, outstanding, [now] { return now; });
   }
 
  private:

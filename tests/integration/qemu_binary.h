@@ -1,5 +1,5 @@
 // Where qemu-system-x86_64 is (PATH), for the tests that boot the bundled
-// guest under QEMU microvm; "" when it is not installed.
+// guest under QEMU microvm, and the options every such run shares.
 #pragma once
 
 #include <unistd.h>
@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace vmm::testing {
 
@@ -18,6 +19,14 @@ inline std::string qemu_system_x86_64() {
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return {};
+}
+
+// No default devices, the console on stdio, the port the guest powers off
+// through (its status in QEMU's), no reboot, and the bundled guest; the
+// machine, CPUs, memory, devices and -append are the caller's.
+inline void add_qemu_guest_args(std::vector<std::string>& argv) {
+  argv.insert(argv.end(), {"-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio", "-device",
+                           "isa-debug-exit,iobase=0x501", "-kernel", BUNDLED_GUEST_ELF});
 }
 
 }  // namespace vmm::testing

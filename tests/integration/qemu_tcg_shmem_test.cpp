@@ -46,13 +46,11 @@ class QemuShm0 {
     return why_;
   }
 
-  ProcessResult run(const std::string& init_and_args, const std::string& kernel_prefix = "") {
-    std::vector<std::string> argv = {qemu_};
+  ProcessResult run(const std::string& init_and_args) {
+    std::vector<std::string> argv = {qemu_, "-smp", "1"};
     for (const auto& a : host_->qemu_machine_args()) argv.push_back(a);
-    for (const char* a : {"-smp", "1", "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio", "-device",
-                          "isa-debug-exit,iobase=0x501", "-kernel", BUNDLED_GUEST_ELF, "-append"})
-      argv.push_back(a);
-    argv.push_back(QemuShmemHost::kernel_words() + " " + kernel_prefix + "init=" + init_and_args);
+    add_qemu_guest_args(argv);
+    argv.insert(argv.end(), {"-append", QemuShmemHost::kernel_words() + " init=" + init_and_args});
     return run_process(argv, kTimeoutSeconds);
   }
 

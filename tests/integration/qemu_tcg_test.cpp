@@ -30,12 +30,12 @@ constexpr int kTcgTimeoutSeconds = 300;
 // (",hostfwd=...").
 std::vector<std::string> tcg_args(const std::string& qemu, int cpus, const std::string& init_and_args,
                                   const std::string& extra = "") {
-  return {qemu, "-M", "microvm,accel=tcg", "-cpu", "max", "-smp", std::to_string(cpus), "-m", "256",
-          "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio",
-          "-device", "isa-debug-exit,iobase=0x501", "-global", "virtio-mmio.force-legacy=false",
-          "-netdev", "user,id=n0" + extra, "-device", "virtio-net-device,netdev=n0",
-          "-kernel", BUNDLED_GUEST_ELF,
-          "-append", "virtio_mmio.device=512@0xfeb02e00:47 init=" + init_and_args};
+  std::vector<std::string> argv = {qemu, "-M", "microvm,accel=tcg", "-cpu", "max", "-smp", std::to_string(cpus),
+                                   "-m", "256", "-global", "virtio-mmio.force-legacy=false",
+                                   "-netdev", "user,id=n0" + extra, "-device", "virtio-net-device,netdev=n0"};
+  add_qemu_guest_args(argv);
+  argv.insert(argv.end(), {"-append", "virtio_mmio.device=512@0xfeb02e00:47 init=" + init_and_args});
+  return argv;
 }
 
 #define QEMU_OR_SKIP(qemu)                                                              \

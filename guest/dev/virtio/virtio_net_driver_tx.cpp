@@ -34,7 +34,7 @@ void NetDriver::notify_stalled_tx() {
 
 bool NetDriver::transmit(const uint8_t* frame, size_t len) {
   reclaim_tx();
-  bool stalled = tx_stall_.notify_anyway(tx_.used_consumed(), tx_.in_flight(), clock_ns());
+  bool stalled = tx_stall_.notify_anyway(tx_.used_consumed(), tx_.in_flight(), [] { return clock_ns(); });
   if (len == 0 || len > kMaxTxFrame) {
     ++counters_.tx_too_long;
     return false;
